@@ -1,0 +1,85 @@
+package com.vpsie.autoscaler.model;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One immutable picture of the cluster that a planning pass works on. */
+public final class ClusterSnapshot {
+
+    private final List<NodeInfo> nodes;
+    private final List<PodInfo> pods;
+    private final List<PdbInfo> pdbs;
+    private final Map<String, NodeGroupInfo> nodeGroups;
+    private final Map<String, Offering> offerings;
+    private final Map<String, List<PodInfo>> podsByNode;
+    private final Map<String, List<NodeInfo>> nodesByGroup;
+
+    public ClusterSnapshot(List<NodeInfo> nodes, List<PodInfo> pods, List<PdbInfo> pdbs,
+                           List<NodeGroupInfo> nodeGroups, List<Offering> offerings) {
+        this.nodes = List.copyOf(nodes);
+        this.pods = List.copyOf(pods);
+        this.pdbs = List.copyOf(pdbs);
+        Map<String, NodeGroupInfo> groups = new LinkedHashMap<>();
+        for (NodeGroupInfo g : nodeGroups) {
+            if (groups.putIfAbsent(g.name(), g) != null) {
+                throw new IllegalArgumentException("two NodeGroups are named '" + g.name()
+                        + "'; nodes name their group by the label " + WellKnown.NODEGROUP_LABEL + " alone");
+            }
+        }
+        this.nodeGroups = Collections.unmodifiableMap(groups);
+        Map<String, Offering> byId = new LinkedHashMap<>();
+        for (Offering o : offerings) {
+            byId.put(o.id(), o);
+        }
+        this.offerings = Collections.unmodifiableMap(byId);
+
+        Map<String, List<PodInfo>> byNode = new HashMap<>();
+        for (PodInfo p : this.pods) {
+            if (p.nodeName() != null) {
+                byNode.computeIfAbsent(p.nodeName(), k -> new ArrayList<>()).add(p);
+            }
+        }
+        byNode.replaceAll((k, v) -> List.copyOf(v));
+        this.podsByNode = Collections.unmodifiableMap(byNode);
+        Map<String, List<NodeInfo>> byGroup = new HashMap<>();
+        for (NodeInfo n : this.nodes) {
+            if (n.nodeGroup() != null) {
+                byGroup.computeIfAbsent(n.nodeGroup(), k -> new ArrayList<>()).add(n);
+            }
+        }
+        byGroup.replaceAll((k, v) -> List.copyOf(v));
+        this.nodesByGroup = Collections.unmodifiableMap(byGroup);
+    }
+
+    public List<NodeInfo> nodes() {
+        return nodes;
+    }
+
+    public List<PodInfo> pods() {
+        return pods;
+    }
+
+    public List<PdbInfo> pdbs() {
+        return pdbs;
+    }
+
+    public Map<String, NodeGroupInfo> nodeGroups() {
+        return nodeGroups;
+    }
+
+    public Map<String, Offering> offerings() {
+        return offerings;
+    }
+
+    public List<PodInfo> podsOn(String nodeName) {
+        return podsByNode.getOrDefault(nodeName, List.of());
+    }
+
+    public List<NodeInfo> nodesOf(String group) {
+        return nodesByGroup.getOrDefault(group, List.of());
+    }
+}

@@ -1,0 +1,50 @@
+package com.vpsie.autoscaler.model;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The planner's view of a NodeGroup. {@code desiredNodes} is {@code status.desiredNodes}; the group's
+ * size for planning is the larger of it and the number of registered nodes.
+ */
+public record NodeGroupInfo(
+        String namespace,
+        String name,
+        int minNodes,
+        int maxNodes,
+        int desiredNodes,
+        List<String> offeringIds,
+        String preferredOffering,
+        boolean allowMixedOfferings,
+        Map<String, String> labels,
+        List<Taint> taints,
+        boolean scaleUpEnabled,
+        ScaleDownPolicy scaleDownPolicy) {
+
+    public NodeGroupInfo {
+        offeringIds = offeringIds == null ? List.of() : List.copyOf(offeringIds);
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+        taints = taints == null ? List.of() : List.copyOf(taints);
+        scaleDownPolicy = scaleDownPolicy == null ? ScaleDownPolicy.DEFAULT : scaleDownPolicy;
+    }
+
+    /** Offerings a new node may use, the preferred one first; only that one when mixing is off. */
+    public List<String> candidateOfferings() {
+        String first = preferredOffering != null && offeringIds.contains(preferredOffering)
+                ? preferredOffering : (offeringIds.isEmpty() ? null : offeringIds.get(0));
+        if (first == null) {
+            return List.of();
+        }
+        if (!allowMixedOfferings) {
+            return List.of(first);
+        }
+        java.util.ArrayList<String> ordered = new java.util.ArrayList<>();
+        ordered.add(first);
+        for (String id : offeringIds) {
+            if (!id.equals(first)) {
+                ordered.add(id);
+            }
+        }
+        return List.copyOf(ordered);
+    }
+}

@@ -1,0 +1,4 @@
+package com.vpsie.autoscaler.model;
+
+public record OwnerRef(String kind, String name) {
+}

@@ -1,0 +1,49 @@
+package com.vpsie.autoscaler.model;
+
+import java.util.Set;
+
+/** Label, annotation and taint names users and other tools depend on. */
+public final class WellKnown {
+
+    private WellKnown() {
+    }
+
+    public static final String NODEGROUP_LABEL = "autoscaler.vpsie.com/nodegroup";
+    public static final String DATACENTER_LABEL = "autoscaler.vpsie.com/datacenter";
+    public static final String OFFERING_LABEL = "autoscaler.vpsie.com/offering";
+    public static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
+
+    public static final String PROTECTED_ANNOTATION = "autoscaler.vpsie.com/protected";
+    public static final String SCALE_DOWN_DISABLED_LABEL = "autoscaler.vpsie.com/scale-down-disabled";
+    public static final String CA_SCALE_DOWN_DISABLED_ANNOTATION = "cluster-autoscaler.kubernetes.io/scale-down-disabled";
+    public static final String SAFE_TO_EVICT_ANNOTATION = "cluster-autoscaler.kubernetes.io/safe-to-evict";
+    public static final String SAFE_TO_EVICT_LOCAL_VOLUMES_ANNOTATION =
+            "cluster-autoscaler.kubernetes.io/safe-to-evict-local-volumes";
+    public static final String DO_NOT_DISRUPT_ANNOTATION = "karpenter.sh/do-not-disrupt";
+    public static final String MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
+
+    /** Our taint on nodes being scaled down; nothing new may land there. */
+    public static final String TO_BE_DELETED_TAINT = "autoscaler.vpsie.com/to-be-deleted";
+    /** cluster-autoscaler's taint; honoured so a cluster moving from CA is read correctly. */
+    public static final String CA_TO_BE_DELETED_TAINT = "ToBeDeletedByClusterAutoscaler";
+
+    /** Taints a node carries while it starts; they go away once it is Ready, so booting nodes ignore them. */
+    public static final Set<String> STARTUP_TAINTS = Set.of(
+            "node.kubernetes.io/not-ready",
+            "node.kubernetes.io/unreachable",
+            "node.cloudprovider.kubernetes.io/uninitialized",
+            "node.kubernetes.io/unschedulable");
+
+    /** Labels that identify one particular node and must not be copied into a template of new nodes. */
+    public static final Set<String> NODE_IDENTITY_LABELS = Set.of(
+            HOSTNAME_LABEL,
+            "kubernetes.io/hostname",
+            "node.kubernetes.io/instance-id",
+            "topology.kubernetes.io/zone-id",
+            "autoscaler.vpsie.com/server-id");
+
+    public static final String KUBE_SYSTEM = "kube-system";
+    public static final Set<String> CRITICAL_PRIORITY_CLASSES = Set.of("system-cluster-critical", "system-node-critical");
+    /** cluster-autoscaler's cutoff: pods with a lower priority never trigger a scale-up. */
+    public static final int EXPENDABLE_PRIORITY_CUTOFF = -10;
+}

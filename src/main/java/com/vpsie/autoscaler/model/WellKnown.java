@@ -37,7 +37,6 @@ public final class WellKnown {
     /** Labels that identify one particular node and must not be copied into a template of new nodes. */
     public static final Set<String> NODE_IDENTITY_LABELS = Set.of(
             HOSTNAME_LABEL,
-            "kubernetes.io/hostname",
             "node.kubernetes.io/instance-id",
             "topology.kubernetes.io/zone-id",
             "autoscaler.vpsie.com/server-id");

@@ -1,0 +1,53 @@
+package com.vpsie.autoscaler.plan;
+
+import com.vpsie.autoscaler.model.ClusterSnapshot;
+import com.vpsie.autoscaler.model.NodeInfo;
+import com.vpsie.autoscaler.model.PodInfo;
+import com.vpsie.autoscaler.scaledown.ScaleDownPlanner;
+import com.vpsie.autoscaler.scaleup.ScaleUpPlanner;
+import com.vpsie.autoscaler.scheduling.NodeRole;
+import com.vpsie.autoscaler.scheduling.SimNode;
+import com.vpsie.autoscaler.scheduling.SimulatedCluster;
+import java.time.Duration;
+import java.time.Instant;
+
+/** One planning pass: scale-up, then scale-down on the same simulated cluster. Pure: snapshot and time in, plan out. */
+public final class AutoscalingPlanner {
+
+    private AutoscalingPlanner() {
+    }
+
+    public static Plan plan(ClusterSnapshot snapshot, Instant now, PlannerSettings settings) {
+        SimulatedCluster cluster = simulate(snapshot, now, settings);
+        ScaleUpPlanner.Result up = ScaleUpPlanner.plan(snapshot, cluster, settings);
+        ScaleDownPlanner.Result down = ScaleDownPlanner.plan(snapshot, cluster, settings);
+        return new Plan(up.scaleUps(), down.scaleDown(), down.unremovable(), up.noScaleUp());
+    }
+
+    /** The registered nodes, each with its role at {@code now}, and the pods bound to them. */
+    static SimulatedCluster simulate(ClusterSnapshot snapshot, Instant now, PlannerSettings settings) {
+        SimulatedCluster cluster = new SimulatedCluster();
+        for (NodeInfo node : snapshot.nodes()) {
+            cluster.addRegisteredNode(node, roleOf(node, now, settings.nodeStartupTimeout()));
+        }
+        for (PodInfo pod : snapshot.pods()) {
+            if (pod.nodeName() == null || pod.isTerminal()) {
+                continue;
+            }
+            SimNode node = cluster.node(pod.nodeName());
+            if (node != null) {
+                cluster.place(pod, node);
+            }
+        }
+        return cluster;
+    }
+
+    static NodeRole roleOf(NodeInfo node, Instant now, Duration startupTimeout) {
+        if (node.ready()) {
+            return NodeRole.READY;
+        }
+        boolean young = node.creationTimestamp() != null
+                && Duration.between(node.creationTimestamp(), now).compareTo(startupTimeout) < 0;
+        return young ? NodeRole.BOOTING : NodeRole.BROKEN;
+    }
+}

@@ -1,0 +1,149 @@
+package com.vpsie.autoscaler.scaledown;
+
+import com.vpsie.autoscaler.model.PdbInfo;
+import com.vpsie.autoscaler.model.PodInfo;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The disruptions PodDisruptionBudgets still allow during one planning pass, spent node by node, so that
+ * all nodes removed in one pass share each budget. Not thread-safe: one pass, one thread.
+ *
+ * <p>A pod covered by more than one PDB is refused: the Eviction API answers such a pod with an error
+ * whatever the budgets say, so planning its node would only produce a drain that fails.
+ */
+public final class PdbBudget {
+
+    private static final class Ledger {
+        final PdbInfo pdb;
+        int remaining;
+
+        Ledger(PdbInfo pdb) {
+            this.pdb = pdb;
+            this.remaining = Math.max(0, pdb.disruptionsAllowed());
+        }
+    }
+
+    /** The answer to a request to evict a set of pods; {@code pdb}, {@code pod} and {@code detail} are null when granted. */
+    public record Outcome(boolean granted, PdbInfo pdb, PodInfo pod, String detail) {
+
+        public static final Outcome GRANTED = new Outcome(true, null, null, null);
+
+        static Outcome blocked(PdbInfo pdb, PodInfo pod, String detail) {
+            return new Outcome(false, Objects.requireNonNull(pdb), Objects.requireNonNull(pod), detail);
+        }
+
+        /** {@link PodRemovalReason#NotEnoughPdb} when blocked, null when granted. */
+        public PodRemovalReason reason() {
+            return granted ? null : PodRemovalReason.NotEnoughPdb;
+        }
+    }
+
+    // Indexed by namespace because a PDB only ever selects pods of its own namespace.
+    private final Map<String, List<Ledger>> byNamespace = new HashMap<>();
+    private final Map<String, Ledger> byKey = new HashMap<>();
+
+    /** Later PDBs with the key of an earlier one are ignored; a snapshot holds each object once. */
+    public PdbBudget(Collection<PdbInfo> pdbs) {
+        for (PdbInfo pdb : pdbs) {
+            Ledger ledger = new Ledger(pdb);
+            if (byKey.putIfAbsent(pdb.key(), ledger) == null) {
+                byNamespace.computeIfAbsent(pdb.namespace(), ns -> new ArrayList<>()).add(ledger);
+            }
+        }
+    }
+
+    public boolean coveredByPdb(PodInfo pod) {
+        for (Ledger ledger : byNamespace.getOrDefault(pod.namespace(), List.of())) {
+            if (ledger.pdb.covers(pod)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The PDBs that select the pod, in the order they were given. */
+    public List<PdbInfo> pdbsCovering(PodInfo pod) {
+        List<PdbInfo> result = new ArrayList<>(1);
+        for (Ledger ledger : covering(pod)) {
+            result.add(ledger.pdb);
+        }
+        return List.copyOf(result);
+    }
+
+    /** Disruptions the PDB with this key ("namespace/name") still allows in this pass. */
+    public int remaining(String pdbKey) {
+        Ledger ledger = byKey.get(pdbKey);
+        if (ledger == null) {
+            throw new IllegalArgumentException("no PDB " + pdbKey + " in this budget");
+        }
+        return ledger.remaining;
+    }
+
+    /** Whether {@link #tryConsume} would succeed, spending nothing. */
+    public Outcome check(Collection<PodInfo> podsToEvict) {
+        return evaluate(podsToEvict, new LinkedHashMap<>());
+    }
+
+    /**
+     * Spends one disruption per pod from every PDB covering it, all or nothing. Pass only the pods that will
+     * actually be evicted (DrainRules' MOVE pods); the same pod given twice counts once.
+     */
+    public Outcome tryConsume(Collection<PodInfo> podsToEvict) {
+        Map<Ledger, Integer> need = new LinkedHashMap<>();
+        Outcome outcome = evaluate(podsToEvict, need);
+        if (outcome.granted()) {
+            need.forEach((ledger, n) -> ledger.remaining -= n);
+        }
+        return outcome;
+    }
+
+    private Outcome evaluate(Collection<PodInfo> pods, Map<Ledger, Integer> need) {
+        Map<Ledger, PodInfo> firstPod = new HashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (PodInfo pod : pods) {
+            if (!seen.add(pod.key())) {
+                continue;
+            }
+            List<Ledger> covering = covering(pod);
+            if (covering.size() > 1) {
+                List<String> keys = new ArrayList<>();
+                covering.forEach(l -> keys.add(l.pdb.key()));
+                return Outcome.blocked(covering.get(0).pdb, pod, "pod " + pod.key() + " is selected by "
+                        + covering.size() + " PDBs " + keys + "; the Eviction API refuses to evict such a pod");
+            }
+            if (covering.isEmpty()) {
+                continue;
+            }
+            Ledger ledger = covering.get(0);
+            firstPod.putIfAbsent(ledger, pod);
+            int wanted = need.merge(ledger, 1, Integer::sum);
+            if (wanted > ledger.remaining) {
+                return Outcome.blocked(ledger.pdb, firstPod.get(ledger), "PDB " + ledger.pdb.key() + " allows "
+                        + ledger.remaining + " more disruption(s) in this pass; " + wanted + " pod(s) would be evicted");
+            }
+        }
+        return Outcome.GRANTED;
+    }
+
+    private List<Ledger> covering(PodInfo pod) {
+        List<Ledger> inNamespace = byNamespace.get(pod.namespace());
+        if (inNamespace == null) {
+            return List.of();
+        }
+        List<Ledger> result = new ArrayList<>(1);
+        for (Ledger ledger : inNamespace) {
+            if (ledger.pdb.covers(pod)) {
+                result.add(ledger);
+            }
+        }
+        return result;
+    }
+}

@@ -20,7 +20,9 @@ public final class AutoscalingPlanner {
     public static Plan plan(ClusterSnapshot snapshot, Instant now, PlannerSettings settings) {
         SimulatedCluster cluster = simulate(snapshot, now, settings);
         ScaleUpPlanner.Result up = ScaleUpPlanner.plan(snapshot, cluster, settings);
-        ScaleDownPlanner.Result down = ScaleDownPlanner.plan(snapshot, cluster, settings);
+        java.util.Set<String> growing = new java.util.HashSet<>();
+        up.scaleUps().forEach(s -> growing.add(s.nodeGroup()));
+        ScaleDownPlanner.Result down = ScaleDownPlanner.plan(snapshot, cluster, settings, growing);
         return new Plan(up.scaleUps(), down.scaleDown(), down.unremovable(), up.noScaleUp());
     }
 

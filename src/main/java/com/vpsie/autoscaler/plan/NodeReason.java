@@ -16,6 +16,11 @@ public final class NodeReason {
     public static final String CURRENTLY_BEING_DELETED = "CurrentlyBeingDeleted";
     /** The group's {@code scaleDownPolicy.enabled} is false. */
     public static final String SCALE_DOWN_DISABLED = "ScaleDownDisabled";
+    /**
+     * Would be removable, but the same plan grows its group: adding and removing nodes of one group in
+     * one pass is churn, and the controller holds scale-down for a cooldown after a scale-up anyway.
+     */
+    public static final String NODE_GROUP_SCALING_UP = "NodeGroupScalingUp";
     /** NotReady but younger than the startup timeout: it is still booting. */
     public static final String NOT_UNREADY_LONG_ENOUGH = "NotUnreadyLongEnough";
 }

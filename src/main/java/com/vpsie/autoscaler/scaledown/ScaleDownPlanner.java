@@ -49,7 +49,8 @@ public final class ScaleDownPlanner {
      * Plans on {@code cluster}, where pending pods that fit existing nodes are already placed (so nodes they
      * are about to land on look as busy as they will be). Moves pods in the cluster as it decides.
      */
-    public static Result plan(ClusterSnapshot snapshot, SimulatedCluster cluster, PlannerSettings settings) {
+    public static Result plan(ClusterSnapshot snapshot, SimulatedCluster cluster, PlannerSettings settings,
+                              java.util.Set<String> groupsScalingUp) {
         List<Plan.Unremovable> unremovable = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
         List<NodeInfo> nodes = new ArrayList<>(snapshot.nodes());
@@ -60,11 +61,14 @@ public final class ScaleDownPlanner {
             String reason = precheck(info, node, group);
             if (reason == null) {
                 NodeUtilization utilization = utilization(node, settings);
-                if (underutilized(utilization, group.scaleDownPolicy())) {
+                if (!underutilized(utilization, group.scaleDownPolicy())) {
+                    reason = NodeReason.NOT_UNDERUTILIZED;
+                } else if (groupsScalingUp.contains(group.name())) {
+                    reason = NodeReason.NODE_GROUP_SCALING_UP;
+                } else {
                     candidates.add(new Candidate(node, group, utilization));
                     continue;
                 }
-                reason = NodeReason.NOT_UNDERUTILIZED;
             }
             unremovable.add(new Plan.Unremovable(info.name(), group == null ? null : group.name(), reason, null, null));
         }

@@ -127,7 +127,8 @@ public final class SimNode {
         if (req.memoryBytes() > 0 && usedMemory + req.memoryBytes() > allocatable.memoryBytes()) {
             return Unfit.INSUFFICIENT_MEMORY;
         }
-        if (req.ephemeralStorageBytes() > 0
+        // like pods, ephemeral storage 0 means not reported (offerings often leave it out), not no room
+        if (req.ephemeralStorageBytes() > 0 && allocatable.ephemeralStorageBytes() > 0
                 && usedEphemeral + req.ephemeralStorageBytes() > allocatable.ephemeralStorageBytes()) {
             return Unfit.INSUFFICIENT_EPHEMERAL_STORAGE;
         }

@@ -280,6 +280,21 @@ class ScaleDownPlannerTest {
     }
 
     @Test
+    void aGroupThatScalesUpInThisPlanDoesNotAlsoShrink() {
+        Snapshots s = Snapshots.cluster().offering("small", "2", "4Gi", 0.01)
+                .group(group("g").offerings("small"))
+                .node(node("n1").group("g").cpu("2").memory("4Gi"))
+                .node(node("other").group("h").cpu("2").memory("4Gi"))
+                .group(group("h").offerings("small"))
+                .pod(pod("default/light").cpu("200m").replicaSet("x").on("n1"))
+                .pod(pending("default/needs-room").cpu("1900m").nodeSelector(WellKnown.NODEGROUP_LABEL, "g"));
+        Plan plan = plan(s);
+        assertThat(plan.scaleUp()).extracting(Plan.ScaleUp::nodeGroup).containsExactly("g");
+        assertThat(unremovable(plan, "n1").reason()).isEqualTo(NodeReason.NODE_GROUP_SCALING_UP);
+        assertThat(removed(plan, "other").reason()).isEqualTo(Plan.ScaleDownKind.Empty);
+    }
+
+    @Test
     void everyNodeAppearsExactlyOnce() {
         Plan plan = plan(threeNodes().node(node("control-plane"))
                 .pod(pod("default/web").cpu("1").replicaSet("web").on("n1")));

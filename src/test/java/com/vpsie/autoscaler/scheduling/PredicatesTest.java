@@ -63,10 +63,11 @@ class PredicatesTest {
         }
 
         @Test
-        void ephemeralStorageIsCheckedOnlyWhenRequested() {
+        void ephemeralStorageIsCheckedOnlyWhenRequestedAndReported() {
             SimNode n = add(node("n1").ephemeral("10Gi"));
             assertThat(check(pod("a").ephemeral("11Gi"), n)).isEqualTo(Unfit.INSUFFICIENT_EPHEMERAL_STORAGE);
             assertThat(check(pod("a").ephemeral("10Gi"), n)).isNull();
+            assertThat(check(pod("a").ephemeral("1Ti"), add(node("unreported").ephemeral("0")))).isNull();
         }
 
         @Test

@@ -1,0 +1,93 @@
+package com.vpsie.autoscaler.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Objects;
+
+/**
+ * {@code spec.scaleDownPolicy}. Field initialisers are the CRD defaults (enabled, 600 s window, 50 %, 50 %,
+ * 600 s cooldown after a scale-up).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public class ScaleDownPolicySpec {
+
+    public static final boolean DEFAULT_ENABLED = true;
+    public static final int DEFAULT_STABILIZATION_WINDOW_SECONDS = 600;
+    public static final int DEFAULT_CPU_THRESHOLD = 50;
+    public static final int DEFAULT_MEMORY_THRESHOLD = 50;
+    public static final int DEFAULT_COOLDOWN_SECONDS = 600;
+
+    @JsonProperty("enabled")
+    private Boolean enabled = DEFAULT_ENABLED;
+    @JsonProperty("stabilizationWindowSeconds")
+    private Integer stabilizationWindowSeconds = DEFAULT_STABILIZATION_WINDOW_SECONDS;
+    @JsonProperty("cpuThreshold")
+    private Integer cpuThreshold = DEFAULT_CPU_THRESHOLD;
+    @JsonProperty("memoryThreshold")
+    private Integer memoryThreshold = DEFAULT_MEMORY_THRESHOLD;
+    @JsonProperty("cooldownSeconds")
+    private Integer cooldownSeconds = DEFAULT_COOLDOWN_SECONDS;
+
+    public Boolean getEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(Boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Integer getStabilizationWindowSeconds() {
+        return stabilizationWindowSeconds;
+    }
+
+    public void setStabilizationWindowSeconds(Integer stabilizationWindowSeconds) {
+        this.stabilizationWindowSeconds = stabilizationWindowSeconds;
+    }
+
+    public Integer getCpuThreshold() {
+        return cpuThreshold;
+    }
+
+    public void setCpuThreshold(Integer cpuThreshold) {
+        this.cpuThreshold = cpuThreshold;
+    }
+
+    public Integer getMemoryThreshold() {
+        return memoryThreshold;
+    }
+
+    public void setMemoryThreshold(Integer memoryThreshold) {
+        this.memoryThreshold = memoryThreshold;
+    }
+
+    public Integer getCooldownSeconds() {
+        return cooldownSeconds;
+    }
+
+    public void setCooldownSeconds(Integer cooldownSeconds) {
+        this.cooldownSeconds = cooldownSeconds;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ScaleDownPolicySpec)) {
+            return false;
+        }
+        ScaleDownPolicySpec that = (ScaleDownPolicySpec) o;
+        return Objects.equals(enabled, that.enabled)
+                && Objects.equals(stabilizationWindowSeconds, that.stabilizationWindowSeconds)
+                && Objects.equals(cpuThreshold, that.cpuThreshold)
+                && Objects.equals(memoryThreshold, that.memoryThreshold)
+                && Objects.equals(cooldownSeconds, that.cooldownSeconds);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(enabled, stabilizationWindowSeconds, cpuThreshold, memoryThreshold, cooldownSeconds);
+    }
+}

@@ -66,7 +66,8 @@ public final class DrainRules {
 
     /** Decides with the budget's knowledge of which PDBs cover the pod. */
     public static Decision decide(PodInfo pod, PdbBudget budget) {
-        return decide(pod, budget.coveredByPdb(pod));
+        // only the kube-system rule asks about PDBs; skipping the lookup elsewhere keeps planning cheap
+        return decide(pod, WellKnown.KUBE_SYSTEM.equals(pod.namespace()) && budget.coveredByPdb(pod));
     }
 
     public static Decision decide(PodInfo pod, boolean coveredByPdb) {

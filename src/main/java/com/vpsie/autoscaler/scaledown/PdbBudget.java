@@ -23,10 +23,12 @@ public final class PdbBudget {
 
     private static final class Ledger {
         final PdbInfo pdb;
+        final int order;
         int remaining;
 
-        Ledger(PdbInfo pdb) {
+        Ledger(PdbInfo pdb, int order) {
             this.pdb = pdb;
+            this.order = order;
             this.remaining = Math.max(0, pdb.disruptionsAllowed());
         }
     }
@@ -46,27 +48,35 @@ public final class PdbBudget {
         }
     }
 
-    // Indexed by namespace because a PDB only ever selects pods of its own namespace.
+    /**
+     * PDBs with matchLabels, indexed by namespace and one of their label pairs: a pod can only be covered by a
+     * PDB whose indexed pair it carries, so a lookup costs a few map probes instead of a scan of every PDB.
+     */
+    private final Map<String, Map<String, List<Ledger>>> byLabelPair = new HashMap<>();
+    /** PDBs selecting by expressions only (or everything), by namespace: these are scanned. */
     private final Map<String, List<Ledger>> byNamespace = new HashMap<>();
     private final Map<String, Ledger> byKey = new HashMap<>();
 
     /** Later PDBs with the key of an earlier one are ignored; a snapshot holds each object once. */
     public PdbBudget(Collection<PdbInfo> pdbs) {
         for (PdbInfo pdb : pdbs) {
-            Ledger ledger = new Ledger(pdb);
+            Ledger ledger = new Ledger(pdb, byKey.size());
             if (byKey.putIfAbsent(pdb.key(), ledger) == null) {
-                byNamespace.computeIfAbsent(pdb.namespace(), ns -> new ArrayList<>()).add(ledger);
+                Map<String, String> matchLabels = pdb.selector().matchLabels();
+                if (matchLabels.isEmpty()) {
+                    byNamespace.computeIfAbsent(pdb.namespace(), ns -> new ArrayList<>()).add(ledger);
+                } else {
+                    String pair = pairKey(matchLabels.keySet().stream().sorted().findFirst().orElseThrow(),
+                            matchLabels);
+                    byLabelPair.computeIfAbsent(pdb.namespace(), ns -> new HashMap<>())
+                            .computeIfAbsent(pair, k -> new ArrayList<>()).add(ledger);
+                }
             }
         }
     }
 
     public boolean coveredByPdb(PodInfo pod) {
-        for (Ledger ledger : byNamespace.getOrDefault(pod.namespace(), List.of())) {
-            if (ledger.pdb.covers(pod)) {
-                return true;
-            }
-        }
-        return false;
+        return !covering(pod).isEmpty();
     }
 
     /** The PDBs that select the pod, in the order they were given. */
@@ -134,16 +144,28 @@ public final class PdbBudget {
     }
 
     private List<Ledger> covering(PodInfo pod) {
-        List<Ledger> inNamespace = byNamespace.get(pod.namespace());
-        if (inNamespace == null) {
-            return List.of();
-        }
         List<Ledger> result = new ArrayList<>(1);
-        for (Ledger ledger : inNamespace) {
+        Map<String, List<Ledger>> indexed = byLabelPair.get(pod.namespace());
+        if (indexed != null) {
+            for (String key : pod.labels().keySet()) {
+                for (Ledger ledger : indexed.getOrDefault(pairKey(key, pod.labels()), List.of())) {
+                    if (ledger.pdb.covers(pod)) {
+                        result.add(ledger);
+                    }
+                }
+            }
+        }
+        for (Ledger ledger : byNamespace.getOrDefault(pod.namespace(), List.of())) {
             if (ledger.pdb.covers(pod)) {
                 result.add(ledger);
             }
         }
+        // keep the order the PDBs were given in, whichever index found them
+        result.sort(java.util.Comparator.comparingInt(l -> l.order));
         return result;
+    }
+
+    private static String pairKey(String key, Map<String, String> labels) {
+        return key + "\u0000" + labels.get(key);
     }
 }

@@ -155,10 +155,9 @@ public final class ScaleDownPlanner {
         if (!pdb.granted()) {
             return Verdict.keep(c, NodeReason.BLOCKED_BY_POD, pdb.pod(), pdb.reason().word());
         }
-        toMove.sort(BinPackingEstimator.largestFirst(c.node().allocatable()));
         cluster.setRemoved(c.node(), true);
         List<SimulatedCluster.Placement> moved = new ArrayList<>();
-        for (PodInfo pod : toMove) {
+        for (PodInfo pod : BinPackingEstimator.largestFirst(toMove, c.node().allocatable())) {
             SimNode target = firstFit.find(pod, destinations);
             if (target == null) {
                 for (int i = moved.size() - 1; i >= 0; i--) {

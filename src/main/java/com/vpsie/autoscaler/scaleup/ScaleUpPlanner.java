@@ -75,7 +75,7 @@ public final class ScaleUpPlanner {
         // the scheduler's queue order: higher priority first, then older first
         pending.sort(Comparator.comparingInt(PodInfo::priority).reversed()
                 .thenComparing(PodInfo::creationTimestamp, Comparator.nullsLast(Comparator.naturalOrder()))
-                .thenComparing(PodInfo::key));
+                .thenComparing(PodInfo::namespace).thenComparing(PodInfo::name));
         return pending;
     }
 

@@ -38,8 +38,7 @@ public final class BinPackingEstimator {
     public static Estimate estimate(SimulatedCluster cluster, NodeTemplate template, List<PodInfo> pods,
                                     int maxNewNodes) {
         SimNode probe = template.probe();
-        List<PodInfo> ordered = new ArrayList<>(pods);
-        ordered.sort(largestFirst(template.allocatable()));
+        List<PodInfo> ordered = largestFirst(pods, template.allocatable());
 
         FirstFit firstFit = new FirstFit(cluster);
         List<SimNode> newNodes = new ArrayList<>();
@@ -94,10 +93,24 @@ public final class BinPackingEstimator {
         return "(new " + template.group() + "/" + template.offeringId() + " #" + index + ")";
     }
 
-    /** Decreasing by the larger of the cpu and memory share of the template, then by name for a stable order. */
-    public static Comparator<PodInfo> largestFirst(Resources allocatable) {
-        Comparator<PodInfo> bySize = Comparator.comparingDouble(p -> -dominantShare(p.requests(), allocatable));
-        return bySize.thenComparing(PodInfo::key);
+    /**
+     * The pods ordered by decreasing larger-of-cpu-and-memory share of {@code allocatable}, then by
+     * namespace and name for a stable order. Shares are computed once per pod, not per comparison.
+     */
+    public static List<PodInfo> largestFirst(List<PodInfo> pods, Resources allocatable) {
+        record Sized(PodInfo pod, double share) {
+        }
+        List<Sized> sized = new ArrayList<>(pods.size());
+        for (PodInfo p : pods) {
+            sized.add(new Sized(p, dominantShare(p.requests(), allocatable)));
+        }
+        sized.sort(Comparator.comparingDouble((Sized s) -> -s.share())
+                .thenComparing(s -> s.pod().namespace()).thenComparing(s -> s.pod().name()));
+        List<PodInfo> ordered = new ArrayList<>(sized.size());
+        for (Sized s : sized) {
+            ordered.add(s.pod());
+        }
+        return ordered;
     }
 
     private static double dominantShare(Resources req, Resources alloc) {

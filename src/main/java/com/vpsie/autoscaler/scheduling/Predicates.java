@@ -42,13 +42,14 @@ public final class Predicates {
         if (state != null) {
             return state;
         }
-        Unfit shape = checkShape(pod, node);
-        if (shape != null) {
-            return shape;
-        }
+        // resources first: a few comparisons reject most full nodes before any label lookup
         Unfit resources = node.resourceMisfit(pod.requests());
         if (resources != null) {
             return resources;
+        }
+        Unfit shape = checkShape(pod, node);
+        if (shape != null) {
+            return shape;
         }
         return hostPortsFree(pod, node) ? null : Unfit.HOST_PORT;
     }

@@ -192,4 +192,19 @@ class PdbBudgetTest {
         assertThatThrownBy(() -> new PdbBudget(List.of()).remaining("shop/web"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void selectorsByLabelsAndByExpressionsAreBothFound() {
+        PodInfo pod = new PodInfo("shop", "api-1", Map.of("app", "api", "tier", "front", "zone", "a"), Map.of(),
+                "node-a", "Running", 0, null, new Resources(100, 1 << 20, 0, 1), null, null, null, null, null, null,
+                null, new OwnerRef("ReplicaSet", "api-rs"), null, false, Instant.EPOCH, 30, false);
+        PdbInfo byTwoLabels = new PdbInfo("shop", "by-labels", LabelSelector.of(Map.of("tier", "front", "app", "api")), 1);
+        PdbInfo wrongSecondLabel = new PdbInfo("shop", "wrong", LabelSelector.of(Map.of("tier", "front", "app", "db")), 1);
+        PdbInfo byExpression = new PdbInfo("shop", "by-expression", new LabelSelector(Map.of(), List.of(
+                new com.vpsie.autoscaler.model.SelectorRequirement("zone",
+                        com.vpsie.autoscaler.model.SelectorOperator.IN, List.of("a", "b"))), false), 1);
+        PdbBudget budget = new PdbBudget(List.of(byExpression, wrongSecondLabel, byTwoLabels));
+
+        assertThat(budget.pdbsCovering(pod)).containsExactly(byExpression, byTwoLabels);
+    }
 }

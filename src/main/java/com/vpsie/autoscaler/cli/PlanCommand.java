@@ -37,7 +37,7 @@ public final class PlanCommand implements Callable<Integer> {
 
     @Option(names = "--offerings", paramLabel = "FILE",
             description = "VPSie offerings the NodeGroups name: a YAML or JSON list of {id, cpu, memory, pods, "
-                    + "pricePerHour}. Without it no new node can be planned.")
+                    + "pricePerHour}. Without it, only groups with a Ready node to copy can grow.")
     Path offerings;
 
     @Option(names = "--output", paramLabel = "FORMAT", defaultValue = "text",
@@ -76,7 +76,7 @@ public final class PlanCommand implements Callable<Integer> {
             err.println("note: " + warning);
         }
         if (offerings == null) {
-            err.println("note: no --offerings file given, so no new node can be planned");
+            err.println("note: no --offerings file given, so only groups with a Ready node to copy can grow");
         }
         err.flush();
 

@@ -1,5 +1,7 @@
 package com.vpsie.autoscaler.api.v1alpha1;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.Type;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -19,6 +21,14 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("nodegroups")
 @Singular("nodegroup")
 @ShortNames({"ng", "ngs"})
+// The Go CRD's columns. The generator writes them sorted by JSON path (Age, Max, Min, Current, Desired, Ready),
+// whatever the order here; Age is a metadata path, hence class-level annotations rather than field ones.
+@AdditionalPrinterColumn(name = "Min", jsonPath = ".spec.minNodes", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Max", jsonPath = ".spec.maxNodes", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Desired", jsonPath = ".status.desiredNodes", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Current", jsonPath = ".status.currentNodes", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.readyNodes", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class NodeGroup extends CustomResource<NodeGroupSpec, NodeGroupStatus> implements Namespaced {
 
     public static final String GROUP = "autoscaler.vpsie.com";

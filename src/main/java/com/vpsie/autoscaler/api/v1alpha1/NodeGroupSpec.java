@@ -3,6 +3,14 @@ package com.vpsie.autoscaler.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.crd.generator.annotation.PreserveUnknownFields;
+import io.fabric8.crd.generator.annotation.SchemaFrom;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Taint;
 import java.util.List;
 import java.util.Map;
@@ -16,18 +24,27 @@ import java.util.Objects;
  * <p>Unknown fields are ignored rather than rejected, so a CRD installed by a newer (or the Go) autoscaler
  * cannot stop the informer from reading the groups.
  */
+@ValidationRule(value = "self.minNodes <= self.maxNodes", message = "minNodes must be less than or equal to maxNodes")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public class NodeGroupSpec {
 
     public static final boolean DEFAULT_ALLOW_MIXED_INSTANCES = true;
 
+    @Required
+    @Min(0)
     @JsonProperty("minNodes")
     private Integer minNodes;
+    @Required
+    @Min(1)
     @JsonProperty("maxNodes")
     private Integer maxNodes;
+    @Required
+    @Size(min = 1)
     @JsonProperty("datacenterID")
     private String datacenterID;
+    @Required
+    @Size(min = 1)
     @JsonProperty("offeringIDs")
     private List<String> offeringIDs;
     @JsonProperty("resourceIdentifier")
@@ -40,6 +57,7 @@ public class NodeGroupSpec {
     private String osImageID;
     @JsonProperty("preferredInstanceType")
     private String preferredInstanceType;
+    @Default("true")
     @JsonProperty("allowMixedInstances")
     private Boolean allowMixedInstances = DEFAULT_ALLOW_MIXED_INSTANCES;
     @JsonProperty("labels")
@@ -58,13 +76,22 @@ public class NodeGroupSpec {
     private String notes;
     @JsonProperty("userData")
     private String userData;
+    @Min(1)
     @JsonProperty("kubeSizeID")
     private Integer kubeSizeID;
     // Present in the Go CRD and not implemented here; kept verbatim so a round trip loses nothing.
+    // SchemaFrom(ObjectNode) makes the schema a free-form object: from the Map type alone the generator would
+    // demand that every value be an object, which rejects `spotConfig: {enabled: false}`.
+    @PreserveUnknownFields
+    @SchemaFrom(type = ObjectNode.class)
     @JsonProperty("spotConfig")
     private Map<String, Object> spotConfig;
+    @PreserveUnknownFields
+    @SchemaFrom(type = ObjectNode.class)
     @JsonProperty("multiRegion")
     private Map<String, Object> multiRegion;
+    @PreserveUnknownFields
+    @SchemaFrom(type = ObjectNode.class)
     @JsonProperty("costOptimization")
     private Map<String, Object> costOptimization;
 

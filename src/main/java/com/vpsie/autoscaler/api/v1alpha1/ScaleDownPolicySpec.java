@@ -3,6 +3,9 @@ package com.vpsie.autoscaler.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import java.util.Objects;
 
 /**
@@ -19,14 +22,25 @@ public class ScaleDownPolicySpec {
     public static final int DEFAULT_MEMORY_THRESHOLD = 50;
     public static final int DEFAULT_COOLDOWN_SECONDS = 600;
 
+    @Default("true")
     @JsonProperty("enabled")
     private Boolean enabled = DEFAULT_ENABLED;
+    @Default("600")
+    @Min(0)
     @JsonProperty("stabilizationWindowSeconds")
     private Integer stabilizationWindowSeconds = DEFAULT_STABILIZATION_WINDOW_SECONDS;
+    @Default("50")
+    @Min(0)
+    @Max(100)
     @JsonProperty("cpuThreshold")
     private Integer cpuThreshold = DEFAULT_CPU_THRESHOLD;
+    @Default("50")
+    @Min(0)
+    @Max(100)
     @JsonProperty("memoryThreshold")
     private Integer memoryThreshold = DEFAULT_MEMORY_THRESHOLD;
+    @Default("600")
+    @Min(0)
     @JsonProperty("cooldownSeconds")
     private Integer cooldownSeconds = DEFAULT_COOLDOWN_SECONDS;
 

@@ -3,6 +3,9 @@ package com.vpsie.autoscaler.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
 import java.util.Objects;
 
 /**
@@ -18,12 +21,21 @@ public class ScaleUpPolicySpec {
     public static final int DEFAULT_CPU_THRESHOLD = 80;
     public static final int DEFAULT_MEMORY_THRESHOLD = 80;
 
+    @Default("true")
     @JsonProperty("enabled")
     private Boolean enabled = DEFAULT_ENABLED;
+    @Default("60")
+    @Min(0)
     @JsonProperty("stabilizationWindowSeconds")
     private Integer stabilizationWindowSeconds = DEFAULT_STABILIZATION_WINDOW_SECONDS;
+    @Default("80")
+    @Min(0)
+    @Max(100)
     @JsonProperty("cpuThreshold")
     private Integer cpuThreshold = DEFAULT_CPU_THRESHOLD;
+    @Default("80")
+    @Min(0)
+    @Max(100)
     @JsonProperty("memoryThreshold")
     private Integer memoryThreshold = DEFAULT_MEMORY_THRESHOLD;
 

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vpsie-autoscaler", mixinStandardHelpOptions = true,
         versionProvider = ManifestVersionProvider.class,
         description = "Kubernetes cluster autoscaler for the VPSie cloud.",
-        subcommands = {PlanCommand.class, BenchCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, PlanCommand.class, BenchCommand.class, VersionCommand.class,
+            CommandLine.HelpCommand.class})
 public final class RootCommand implements Callable<Integer> {
 
     @CommandLine.Spec

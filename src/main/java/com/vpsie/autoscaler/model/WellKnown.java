@@ -41,6 +41,21 @@ public final class WellKnown {
             "topology.kubernetes.io/zone-id",
             "autoscaler.vpsie.com/server-id");
 
+    /**
+     * The persisted state of a scale-down on the node itself, so a restarted controller finishes or
+     * undoes it: {@code draining} while pods are evicted, {@code drained} when the NodeGroup reconciler
+     * may delete the server and the Node.
+     */
+    public static final String DRAIN_STATE_ANNOTATION = "autoscaler.vpsie.com/drain-state";
+    public static final String DRAIN_STATE_DRAINING = "draining";
+    public static final String DRAIN_STATE_DRAINED = "drained";
+    /** RFC 3339 time the drain began (the taint carries the same moment as Unix seconds). */
+    public static final String DRAIN_STARTED_ANNOTATION = "autoscaler.vpsie.com/drain-started";
+    /** Why the node is being removed: Empty or Underutilized. */
+    public static final String DRAIN_REASON_ANNOTATION = "autoscaler.vpsie.com/drain-reason";
+    /** RFC 3339 time the drain finished. */
+    public static final String DRAINED_AT_ANNOTATION = "autoscaler.vpsie.com/drained-at";
+
     public static final String KUBE_SYSTEM = "kube-system";
     public static final Set<String> CRITICAL_PRIORITY_CLASSES = Set.of("system-cluster-critical", "system-node-critical");
     /** cluster-autoscaler's cutoff: pods with a lower priority never trigger a scale-up. */

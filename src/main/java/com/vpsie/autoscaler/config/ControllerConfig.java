@@ -1,0 +1,82 @@
+package com.vpsie.autoscaler.config;
+
+import com.vpsie.autoscaler.plan.PlannerSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything `run` is configured with, validated and immutable. Built from flags (with environment
+ * fallbacks) by the run command; defaults are cluster-autoscaler's where it has one.
+ *
+ * @param kubeconfig a kubeconfig file, or null for in-cluster config / the default kubeconfig
+ * @param namespaces namespaces whose NodeGroups are managed; empty means all
+ * @param scanInterval how often the autoscaling pass runs at the latest
+ * @param leaderElect elect one active replica through a Lease
+ * @param leaseName the Lease's name
+ * @param leaseNamespace the Lease's namespace (the pod's own namespace in a cluster)
+ * @param identity this replica's name in the Lease (the pod name)
+ * @param leaseDuration how long a lease is valid without renewal
+ * @param renewDeadline how long the leader keeps trying to renew before it steps down
+ * @param retryPeriod how often candidates try to take the lease
+ * @param metricsPort port of /metrics, /healthz and /readyz
+ * @param workers NodeGroup reconcile workers
+ * @param provider cloud provider name (only "vpsie" outside tests)
+ * @param vpsieSecretName Secret holding the VPSie credentials
+ * @param vpsieSecretNamespace its namespace
+ * @param vpsieBaseUrl VPSie API base URL (a {@code url} key in the Secret wins)
+ * @param defaultClusterId VPSie cluster used by NodeGroups without spec.resourceIdentifier
+ * @param provisioningTimeout a server not Ready as a node by then is a failed scale-up
+ * @param maxGracefulTermination cap on a pod's termination grace period while draining
+ * @param maxPodEvictionTime how long an eviction refused by a PDB is retried
+ * @param maxEmptyBulkDelete empty nodes removed per pass at most
+ * @param maxDrainParallelism non-empty nodes drained at a time
+ * @param scaleDownFailureCooldown no scale-down of a group for this long after a failed one
+ * @param shutdownGracePeriod how long in-flight work may finish after SIGTERM
+ * @param logFormat "json", "text" or "auto" (JSON when stdout is not a terminal)
+ * @param planner the decision core's settings
+ * @param plannerConfigFile where {@code planner} came from, or null for defaults
+ */
+public record ControllerConfig(
+        Path kubeconfig,
+        List<String> namespaces,
+        Duration scanInterval,
+        boolean leaderElect,
+        String leaseName,
+        String leaseNamespace,
+        String identity,
+        Duration leaseDuration,
+        Duration renewDeadline,
+        Duration retryPeriod,
+        int metricsPort,
+        int workers,
+        String provider,
+        String vpsieSecretName,
+        String vpsieSecretNamespace,
+        String vpsieBaseUrl,
+        String defaultClusterId,
+        Duration provisioningTimeout,
+        Duration maxGracefulTermination,
+        Duration maxPodEvictionTime,
+        int maxEmptyBulkDelete,
+        int maxDrainParallelism,
+        Duration scaleDownFailureCooldown,
+        Duration shutdownGracePeriod,
+        String logFormat,
+        PlannerSettings planner,
+        Path plannerConfigFile) {
+
+    public ControllerConfig {
+        namespaces = List.copyOf(namespaces);
+    }
+
+    /** The defaults `run --help` documents; tests start from these. */
+    public static ControllerConfig defaults() {
+        return new ControllerConfig(null, List.of(), Duration.ofSeconds(10), true, "vpsie-autoscaler",
+                "kube-system", "vpsie-autoscaler", Duration.ofSeconds(15), Duration.ofSeconds(10),
+                Duration.ofSeconds(2), 8080, 4, "vpsie", "vpsie-credentials", "kube-system",
+                "https://api.vpsie.com/v2", null, Duration.ofMinutes(15), Duration.ofSeconds(600),
+                Duration.ofMinutes(2), 10, 1, Duration.ofMinutes(3), Duration.ofSeconds(30), "auto",
+                PlannerSettings.defaults(), null);
+    }
+}

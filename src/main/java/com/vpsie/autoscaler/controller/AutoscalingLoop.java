@@ -1,0 +1,274 @@
+package com.vpsie.autoscaler.controller;
+
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
+import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
+import com.vpsie.autoscaler.model.ClusterSnapshot;
+import com.vpsie.autoscaler.model.NodeGroupInfo;
+import com.vpsie.autoscaler.model.NodeInfo;
+import com.vpsie.autoscaler.plan.AutoscalingPlanner;
+import com.vpsie.autoscaler.plan.NoScaleUpReason;
+import com.vpsie.autoscaler.plan.NodeReason;
+import com.vpsie.autoscaler.plan.Plan;
+import com.vpsie.autoscaler.plan.PlannerSettings;
+import com.vpsie.autoscaler.scaledown.UnneededTracker;
+import com.vpsie.autoscaler.utilization.NodeUtilization;
+import com.vpsie.autoscaler.utilization.UtilizationSample;
+import com.vpsie.autoscaler.utilization.UtilizationTracker;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster-wide autoscaling pass, run on the leader only: every scan interval, and soon after new
+ * unschedulable pods appear (batched). It plans on one snapshot, raises desired sizes for scale-up
+ * (status first; the reconciler creates the servers) and hands nodes that have been unneeded long
+ * enough to the scale-down actuator.
+ */
+public final class AutoscalingLoop {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AutoscalingLoop.class);
+    private static final Duration TICK = Duration.ofMillis(100);
+
+    private final ClusterCache cache;
+    private final SnapshotFactory snapshots;
+    private final StatusWriter statusWriter;
+    private final EventRecorder events;
+    private final AutoscalerMetrics metrics;
+    private final GroupBackoff backoff;
+    private final ScaleDownActuator scaleDown;
+    private final Consumer<String> reconcileGroup;
+    private final UnneededTracker unneeded = new UnneededTracker();
+    private final UtilizationTracker utilization;
+    private final PendingPodBatcher batcher = new PendingPodBatcher(Duration.ofSeconds(1), Duration.ofSeconds(10));
+    private final PlannerSettings settings;
+    private final Duration scanInterval;
+    private final Clock clock;
+
+    private ScheduledExecutorService executor;
+    private ScheduledFuture<?> ticker;
+    private volatile Instant nextPeriodicPass = Instant.MIN;
+    private volatile Instant lastPass;
+
+    public AutoscalingLoop(ClusterCache cache, SnapshotFactory snapshots, StatusWriter statusWriter,
+                           EventRecorder events, AutoscalerMetrics metrics, GroupBackoff backoff,
+                           ScaleDownActuator scaleDown, Consumer<String> reconcileGroup, UtilizationTracker utilization,
+                           PlannerSettings settings, Duration scanInterval, Clock clock) {
+        this.cache = cache;
+        this.snapshots = snapshots;
+        this.statusWriter = statusWriter;
+        this.events = events;
+        this.metrics = metrics;
+        this.backoff = backoff;
+        this.scaleDown = scaleDown;
+        this.reconcileGroup = reconcileGroup;
+        this.utilization = utilization;
+        this.settings = settings;
+        this.scanInterval = scanInterval;
+        this.clock = clock;
+    }
+
+    public synchronized void start() {
+        if (executor != null) {
+            return;
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "autoscaling-pass");
+            t.setDaemon(true);
+            return t;
+        });
+        nextPeriodicPass = clock.instant();
+        ticker = executor.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops at once: the pass in progress is interrupted and nothing new starts. */
+    public synchronized void stop() {
+        if (executor == null) {
+            return;
+        }
+        ticker.cancel(true);
+        executor.shutdownNow();
+        executor = null;
+    }
+
+    /** The last time a pass completed, or null. */
+    public Instant lastPass() {
+        return lastPass;
+    }
+
+    /** Informer hook: a new or updated pod that cannot be scheduled opens or extends a batch. */
+    public void podChanged(Pod oldPod, Pod pod) {
+        if (pod == null || !unschedulable(pod)) {
+            return;
+        }
+        if (oldPod == null || !unschedulable(oldPod)) {
+            metrics.unschedulablePodSeen();
+        }
+        batcher.podArrived(clock.instant());
+    }
+
+    static boolean unschedulable(Pod pod) {
+        if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
+            return false;
+        }
+        return pod.getStatus() != null && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream().anyMatch(c -> "PodScheduled".equals(c.getType())
+                && "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason()));
+    }
+
+    private void tick() {
+        Instant now = clock.instant();
+        boolean periodic = !now.isBefore(nextPeriodicPass);
+        boolean batchClosed = batcher.takeIfClosed(now);
+        if (!periodic && !batchClosed) {
+            return;
+        }
+        if (periodic) {
+            batcher.reset();
+        }
+        nextPeriodicPass = now.plus(scanInterval);
+        try {
+            runPass();
+        } catch (RuntimeException e) {
+            LOG.error("autoscaling pass failed: {}", e.toString(), e);
+            metrics.scalingDecision("pass", "error");
+        }
+    }
+
+    /** One pass. Public for tests that drive the loop step by step. */
+    public void runPass() {
+        if (!cache.synced()) {
+            return;
+        }
+        long started = System.nanoTime();
+        Instant now = clock.instant();
+        ClusterSnapshot snapshot = snapshots.build(now, backoff::backedOff);
+        Plan plan = AutoscalingPlanner.plan(snapshot, now, settings);
+        scaleUp(plan, snapshot, now);
+        reportPodsWithoutScaleUp(plan);
+        feedUtilization(snapshot, now);
+        scaleDown(plan, snapshot, now);
+        lastPass = clock.instant();
+        metrics.passCompleted(Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private void scaleUp(Plan plan, ClusterSnapshot snapshot, Instant now) {
+        long pending = snapshot.pods().stream()
+                .filter(p -> p.nodeName() == null && p.unschedulable() && !p.deleting()).count();
+        metrics.pendingPods((int) pending);
+        for (Plan.ScaleUp up : plan.scaleUp()) {
+            NodeGroupInfo info = snapshot.nodeGroups().get(up.nodeGroup());
+            NodeGroup cached = cache.nodeGroup(info.namespace(), info.name());
+            int registered = snapshot.nodesOf(info.name()).size();
+            int[] change = new int[2];
+            StatusWriter.Outcome outcome = statusWriter.update(info.namespace(), info.name(), cached, s -> {
+                int size = Math.max(s.getDesiredNodes() == null ? 0 : s.getDesiredNodes(), registered);
+                int target = Math.min(info.maxNodes(), size + up.count());
+                change[0] = size;
+                change[1] = target;
+                s.setDesiredNodes(target);
+                if (target > size) {
+                    s.setLastScaleUpTime(StatusMerge.format(now));
+                    s.setLastScaleTime(StatusMerge.format(now));
+                }
+                return s;
+            });
+            int added = change[1] - change[0];
+            if (outcome.group() == null || added <= 0) {
+                metrics.scalingDecision("up", "skipped");
+                continue;
+            }
+            String message = "raised desired size from " + change[0] + " to " + change[1] + " (" + added + " x "
+                    + up.offering() + ") for " + up.pods().size() + " pending pod(s)";
+            LOG.info("NodeGroup {}/{}: {}", info.namespace(), info.name(), message);
+            events.normal(NodeGroupReconciler.ref(outcome.group()), "ScaledUpGroup", message);
+            for (String pod : up.pods()) {
+                int slash = pod.indexOf('/');
+                events.normal(podRef(pod.substring(0, slash), pod.substring(slash + 1), null),
+                        "TriggeredScaleUp", "pod triggered scale-up: " + info.name() + " " + change[0] + "->" + change[1]);
+            }
+            metrics.scaledUp(info.name(), added);
+            metrics.scalingDecision("up", "applied");
+            reconcileGroup.accept(info.namespace() + "/" + info.name());
+        }
+    }
+
+    private void reportPodsWithoutScaleUp(Plan plan) {
+        for (Plan.NoScaleUp n : plan.noScaleUp()) {
+            boolean helpless = n.reason().equals(NoScaleUpReason.NO_NODE_GROUP_FITS)
+                    || n.reason().equals(NoScaleUpReason.NODE_GROUP_MAX_SIZE_REACHED)
+                    || n.reason().equals(NoScaleUpReason.NO_NODE_GROUPS);
+            if (helpless) {
+                int slash = n.pod().indexOf('/');
+                events.normal(podRef(n.pod().substring(0, slash), n.pod().substring(slash + 1),
+                        null), "NotTriggerScaleUp", "pod didn't trigger scale-up: " + n.message());
+            }
+        }
+    }
+
+    private void feedUtilization(ClusterSnapshot snapshot, Instant now) {
+        Set<String> live = new HashSet<>();
+        for (NodeInfo node : snapshot.nodes()) {
+            live.add(node.name());
+            NodeUtilization u = NodeUtilization.of(node, snapshot.podsOn(node.name()),
+                    settings.ignoreDaemonSetUtilization(), settings.ignoreMirrorPodUtilization());
+            utilization.record(node.name(), UtilizationSample.of(now, u));
+        }
+        utilization.retainOnly(live);
+        unneeded.retainOnly(live);
+    }
+
+    private void scaleDown(Plan plan, ClusterSnapshot snapshot, Instant now) {
+        List<String> candidates = new ArrayList<>();
+        plan.scaleDown().forEach(d -> candidates.add(d.node()));
+        unneeded.update(candidates, now);
+        for (Plan.Unremovable u : plan.unremovable()) {
+            if (u.reason().equals(NodeReason.BLOCKED_BY_POD) || u.reason().equals(NodeReason.NO_PLACE_TO_MOVE_PODS)
+                    || u.reason().equals(NodeReason.NODE_GROUP_MIN_SIZE_REACHED)) {
+                metrics.scaleDownBlocked(u.podReason() != null ? u.podReason() : u.reason());
+            }
+        }
+        List<Plan.ScaleDown> eligible = new ArrayList<>();
+        for (Plan.ScaleDown d : plan.scaleDown()) {
+            NodeGroupInfo group = snapshot.nodeGroups().get(d.nodeGroup());
+            NodeGroup cached = cache.nodeGroup(group.namespace(), group.name());
+            Duration window = Duration.ofSeconds(group.scaleDownPolicy().stabilizationWindowSeconds());
+            if (!unneeded.unneededFor(d.node(), window, now) || inScaleUpCooldown(cached, group, now)
+                    || scaleDown.inFailureCooldown(group.name(), now)) {
+                continue;
+            }
+            eligible.add(d);
+        }
+        if (!eligible.isEmpty()) {
+            scaleDown.submit(eligible, snapshot);
+        }
+    }
+
+    private static boolean inScaleUpCooldown(NodeGroup cached, NodeGroupInfo group, Instant now) {
+        if (cached == null || cached.getStatus() == null) {
+            return false;
+        }
+        Instant lastUp = StatusMerge.parse(cached.getStatus().getLastScaleUpTime());
+        return lastUp != null && lastUp.plusSeconds(group.scaleDownPolicy().cooldownSeconds()).isAfter(now);
+    }
+
+    private static InvolvedObject podRef(String namespace, String name, String uid) {
+        return new InvolvedObject("Pod", "v1", namespace, name, uid);
+    }
+
+    /** Since when a node has been unneeded (for tests and debugging). */
+    public Instant unneededSince(String node) {
+        return unneeded.since(node);
+    }
+}

@@ -1,0 +1,143 @@
+package com.vpsie.autoscaler.controller;
+
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
+import com.vpsie.autoscaler.model.WellKnown;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Read-only caches of the objects the controller watches: NodeGroups (in the configured namespaces,
+ * or all), Nodes, Pods and PodDisruptionBudgets. What it hands out belongs to the informers: callers
+ * must copy before changing anything.
+ */
+public final class ClusterCache implements AutoCloseable {
+
+    private static final String BY_GROUP = "byNodeGroup";
+    private static final String BY_NODE = "byNode";
+
+    private final KubernetesClient client;
+    private final List<String> namespaces;
+    private final List<SharedIndexInformer<NodeGroup>> nodeGroupInformers = new ArrayList<>();
+    private SharedIndexInformer<Node> nodeInformer;
+    private SharedIndexInformer<Pod> podInformer;
+    private SharedIndexInformer<PodDisruptionBudget> pdbInformer;
+
+    public ClusterCache(KubernetesClient client, List<String> namespaces) {
+        this.client = client;
+        this.namespaces = List.copyOf(namespaces);
+    }
+
+    /** Starts every informer; handlers see every add, update and delete from then on. */
+    public void start(ResourceEventHandler<NodeGroup> onNodeGroup, ResourceEventHandler<Node> onNode,
+                      ResourceEventHandler<Pod> onPod) {
+        if (namespaces.isEmpty()) {
+            nodeGroupInformers.add(client.resources(NodeGroup.class).inAnyNamespace().runnableInformer(0));
+        } else {
+            for (String ns : namespaces) {
+                nodeGroupInformers.add(client.resources(NodeGroup.class).inNamespace(ns).runnableInformer(0));
+            }
+        }
+        nodeInformer = client.nodes().runnableInformer(0);
+        nodeInformer.addIndexers(Map.of(BY_GROUP, node -> {
+            String group = node.getMetadata().getLabels() == null ? null
+                    : node.getMetadata().getLabels().get(WellKnown.NODEGROUP_LABEL);
+            return group == null ? List.of() : List.of(group);
+        }));
+        podInformer = client.pods().inAnyNamespace().runnableInformer(0);
+        podInformer.addIndexers(Map.of(BY_NODE, pod -> pod.getSpec() == null || pod.getSpec().getNodeName() == null
+                ? List.of() : List.of(pod.getSpec().getNodeName())));
+        pdbInformer = client.policy().v1().podDisruptionBudget().inAnyNamespace().runnableInformer(0);
+
+        nodeGroupInformers.forEach(i -> i.addEventHandler(onNodeGroup));
+        nodeInformer.addEventHandler(onNode);
+        podInformer.addEventHandler(onPod);
+        nodeGroupInformers.forEach(SharedIndexInformer::start);
+        nodeInformer.start();
+        podInformer.start();
+        pdbInformer.start();
+    }
+
+    /** Ready = every cache has listed once. */
+    public boolean synced() {
+        return nodeInformer != null && nodeInformer.hasSynced() && podInformer.hasSynced() && pdbInformer.hasSynced()
+                && nodeGroupInformers.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    /** Waits up to {@code millis} for {@link #synced()}. */
+    public boolean awaitSynced(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!synced()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    public List<NodeGroup> nodeGroups() {
+        List<NodeGroup> all = new ArrayList<>();
+        nodeGroupInformers.forEach(i -> all.addAll(i.getStore().list()));
+        return all;
+    }
+
+    public NodeGroup nodeGroup(String namespace, String name) {
+        for (SharedIndexInformer<NodeGroup> i : nodeGroupInformers) {
+            NodeGroup g = i.getStore().getByKey(namespace + "/" + name);
+            if (g != null) {
+                return g;
+            }
+        }
+        return null;
+    }
+
+    public List<Node> nodes() {
+        return nodeInformer.getStore().list();
+    }
+
+    public Node node(String name) {
+        return nodeInformer.getStore().getByKey(name);
+    }
+
+    public List<Node> nodesOfGroup(String group) {
+        return nodeInformer.getIndexer().byIndex(BY_GROUP, group);
+    }
+
+    public List<Pod> pods() {
+        return podInformer.getStore().list();
+    }
+
+    public List<Pod> podsOnNode(String node) {
+        return podInformer.getIndexer().byIndex(BY_NODE, node);
+    }
+
+    public List<PodDisruptionBudget> pdbs() {
+        return pdbInformer.getStore().list();
+    }
+
+    /** Keys of every cached object of a kind, e.g. to drop per-object state of objects that are gone. */
+    public static <T> List<String> names(List<T> objects, Function<T, String> name) {
+        List<String> names = new ArrayList<>(objects.size());
+        objects.forEach(o -> names.add(name.apply(o)));
+        return names;
+    }
+
+    @Override
+    public void close() {
+        nodeGroupInformers.forEach(SharedIndexInformer::close);
+        if (nodeInformer != null) {
+            nodeInformer.close();
+            podInformer.close();
+            pdbInformer.close();
+        }
+    }
+}

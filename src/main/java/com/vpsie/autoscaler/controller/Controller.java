@@ -1,0 +1,314 @@
+package com.vpsie.autoscaler.controller;
+
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
+import com.vpsie.autoscaler.config.ControllerConfig;
+import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
+import com.vpsie.autoscaler.metrics.HealthStatus;
+import com.vpsie.autoscaler.model.WellKnown;
+import com.vpsie.autoscaler.provider.CloudProvider;
+import com.vpsie.autoscaler.utilization.UtilizationTracker;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running controller: caches on every replica, and on the leader only the NodeGroup reconcilers
+ * and the autoscaling pass. Losing the lease stops all acting at once; shutting down lets work in
+ * flight finish within a deadline and then releases the lease.
+ */
+public final class Controller implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
+    /** How often every group is reconciled even when nothing changed (drift, provider-side changes). */
+    static final Duration RESYNC = Duration.ofMinutes(1);
+
+    private final ControllerConfig config;
+    private final KubernetesClient client;
+    private final AutoscalerMetrics metrics;
+    private final EventRecorder events;
+    private final Clock clock;
+    private final ClusterCache cache;
+    private final NodeGroupReconciler reconciler;
+    private final AutoscalingLoop loop;
+    private final ScaleDownActuator scaleDown;
+    private final Function<Controller, Runnable> onLeadership;
+
+    private final Object leadershipLock = new Object();
+    private WorkQueue<String> queue;
+    private ScheduledExecutorService resync;
+    private volatile boolean leading;
+    private volatile boolean closing;
+    private volatile CompletableFuture<?> election;
+
+    /**
+     * @param scaleDown carries out scale-down; {@code onLeadership} returns work to run when this replica
+     *     starts leading (e.g. resuming drains left by a previous leader), may be null
+     */
+    public Controller(ControllerConfig config, KubernetesClient client, CloudProvider provider,
+                      AutoscalerMetrics metrics, EventRecorder events, ScaleDownActuator scaleDown, Clock clock,
+                      Function<Controller, Runnable> onLeadership) {
+        this.config = config;
+        this.client = client;
+        this.metrics = metrics;
+        this.events = events;
+        this.clock = clock;
+        this.scaleDown = scaleDown;
+        this.onLeadership = onLeadership;
+        this.cache = new ClusterCache(client, config.namespaces());
+        GroupBackoff backoff = GroupBackoff.clusterAutoscalerDefaults();
+        StatusWriter statusWriter = new StatusWriter(client, clock);
+        this.reconciler = new NodeGroupReconciler(cache, client, provider, statusWriter, events, metrics, backoff, clock,
+                config.provisioningTimeout(), config.defaultClusterId());
+        this.loop = new AutoscalingLoop(cache, new SnapshotFactory(cache, provider), statusWriter, events, metrics,
+                backoff, scaleDown, this::enqueue, new UtilizationTracker(60), config.planner(), config.scanInterval(),
+                clock);
+    }
+
+    public ClusterCache cache() {
+        return cache;
+    }
+
+    public AutoscalingLoop loop() {
+        return loop;
+    }
+
+    public boolean leading() {
+        return leading;
+    }
+
+    /** Starts the caches and the candidacy for leadership (or leads at once without election). */
+    public void start() throws InterruptedException {
+        cache.start(nodeGroupHandler(), nodeHandler(), podHandler());
+        if (!cache.awaitSynced(Duration.ofMinutes(2).toMillis())) {
+            LOG.warn("caches not synced after 2 minutes; continuing, readiness stays false until they are");
+        }
+        if (config.leaderElect()) {
+            campaign();
+        } else {
+            startLeading();
+        }
+    }
+
+    private void campaign() {
+        if (closing) {
+            return;
+        }
+        var electionConfig = new LeaderElectionConfigBuilder()
+                .withName(config.leaseName())
+                .withLock(new LeaseLock(config.leaseNamespace(), config.leaseName(), config.identity()))
+                .withLeaseDuration(config.leaseDuration())
+                .withRenewDeadline(config.renewDeadline())
+                .withRetryPeriod(config.retryPeriod())
+                .withReleaseOnCancel(true)
+                .withLeaderCallbacks(new LeaderCallbacks(this::startLeading, this::stopLeading,
+                        leader -> LOG.info("leader is now {}", leader)))
+                .build();
+        election = client.leaderElector().withConfig(electionConfig).build().start();
+        // fabric8's elector ends when leadership is lost: stand again, unless we are closing
+        election.whenComplete((ok, error) -> {
+            if (!closing) {
+                LOG.info("leader election ended ({}); standing again", error == null ? "lease lost" : error.toString());
+                campaign();
+            }
+        });
+    }
+
+    private void startLeading() {
+        synchronized (leadershipLock) {
+            if (leading || closing) {
+                return;
+            }
+            LOG.info("{} is leading: starting the reconcilers and the autoscaling pass", config.identity());
+            queue = new WorkQueue<>("nodegroups", config.workers(), reconciler::reconcile, Duration.ofSeconds(1),
+                    Duration.ofMinutes(5), metrics::queueDepth);
+            queue.start();
+            leading = true;
+            if (onLeadership != null) {
+                Runnable resume = onLeadership.apply(this);
+                if (resume != null) {
+                    resume.run();
+                }
+            }
+            resync = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "nodegroup-resync");
+                t.setDaemon(true);
+                return t;
+            });
+            resync.scheduleWithFixedDelay(this::enqueueAll, 0, RESYNC.toMillis(), TimeUnit.MILLISECONDS);
+            loop.start();
+        }
+    }
+
+    /** Lease lost: stop acting at once; another replica takes over. */
+    private void stopLeading() {
+        synchronized (leadershipLock) {
+            if (!leading) {
+                return;
+            }
+            LOG.warn("{} stopped leading: stopping all actions", config.identity());
+            leading = false;
+            loop.stop();
+            resync.shutdownNow();
+            // a reconcile in the middle of a provider call finishes it (it has its own deadline), no new one starts
+            queue.shutdown(Duration.ZERO);
+        }
+    }
+
+    public void enqueue(String key) {
+        WorkQueue<String> q = queue;
+        if (leading && q != null) {
+            q.add(key);
+        }
+    }
+
+    private void enqueueAll() {
+        Set<String> live = new HashSet<>();
+        for (NodeGroup g : cache.nodeGroups()) {
+            enqueue(key(g));
+        }
+        cache.nodes().forEach(n -> live.add(n.getMetadata().getName()));
+        reconciler.retainNodes(live);
+    }
+
+    private static String key(NodeGroup g) {
+        return g.getMetadata().getNamespace() + "/" + g.getMetadata().getName();
+    }
+
+    /** Readiness: caches synced. */
+    public HealthStatus readiness() {
+        return cache.synced() ? HealthStatus.healthy() : HealthStatus.unhealthy("informer caches not synced yet");
+    }
+
+    /** Liveness: a leader whose pass has not run for three scan intervals is stuck. */
+    public HealthStatus liveness() {
+        if (!leading) {
+            return HealthStatus.healthy();
+        }
+        Instant last = loop.lastPass();
+        Duration limit = config.scanInterval().multipliedBy(3);
+        if (last != null && Duration.between(last, clock.instant()).compareTo(limit) > 0) {
+            return HealthStatus.unhealthy("autoscaling pass has not run for " + Duration.between(last, clock.instant()));
+        }
+        return HealthStatus.healthy();
+    }
+
+    private ResourceEventHandler<NodeGroup> nodeGroupHandler() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(NodeGroup g) {
+                enqueue(key(g));
+            }
+
+            @Override
+            public void onUpdate(NodeGroup oldGroup, NodeGroup g) {
+                enqueue(key(g));
+            }
+
+            @Override
+            public void onDelete(NodeGroup g, boolean unknownFinalState) {
+                events.forget(InvolvedObject.of(g));
+                enqueue(key(g));
+            }
+        };
+    }
+
+    private ResourceEventHandler<Node> nodeHandler() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Node n) {
+                enqueueGroupOf(n);
+            }
+
+            @Override
+            public void onUpdate(Node oldNode, Node n) {
+                enqueueGroupOf(n);
+            }
+
+            @Override
+            public void onDelete(Node n, boolean unknownFinalState) {
+                events.forget(InvolvedObject.of(n));
+                enqueueGroupOf(n);
+            }
+        };
+    }
+
+    private void enqueueGroupOf(Node node) {
+        String group = node.getMetadata().getLabels() == null ? null
+                : node.getMetadata().getLabels().get(WellKnown.NODEGROUP_LABEL);
+        if (group == null) {
+            return;
+        }
+        for (NodeGroup g : cache.nodeGroups()) {
+            if (g.getMetadata().getName().equals(group)) {
+                enqueue(key(g));
+            }
+        }
+    }
+
+    private ResourceEventHandler<Pod> podHandler() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod p) {
+                loop.podChanged(null, p);
+            }
+
+            @Override
+            public void onUpdate(Pod oldPod, Pod p) {
+                loop.podChanged(oldPod, p);
+            }
+
+            @Override
+            public void onDelete(Pod p, boolean unknownFinalState) {
+                events.forget(InvolvedObject.of(p));
+            }
+        };
+    }
+
+    /**
+     * Stops taking work, lets work in flight finish within {@code grace}, then releases the lease so a
+     * successor need not wait for it to expire.
+     */
+    public void shutdown(Duration grace) {
+        closing = true;
+        synchronized (leadershipLock) {
+            loop.stop();
+            if (resync != null) {
+                resync.shutdownNow();
+            }
+            if (queue != null && !queue.shutdown(grace)) {
+                LOG.warn("work still running after {}; leaving it", grace);
+            }
+            leading = false;
+        }
+        CompletableFuture<?> e = election;
+        if (e != null) {
+            e.cancel(true); // with releaseOnCancel the lease is given up at once
+        }
+        cache.close();
+    }
+
+    @Override
+    public void close() {
+        shutdown(config.shutdownGracePeriod());
+    }
+
+    ScaleDownActuator scaleDown() {
+        return scaleDown;
+    }
+}

@@ -1,0 +1,563 @@
+package com.vpsie.autoscaler.controller;
+
+import com.vpsie.autoscaler.api.v1alpha1.FieldError;
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroupCondition;
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroupNodeStatus;
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroupStatus;
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroupValidation;
+import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
+import com.vpsie.autoscaler.model.WellKnown;
+import com.vpsie.autoscaler.provider.CloudProvider;
+import com.vpsie.autoscaler.provider.ProviderException;
+import com.vpsie.autoscaler.provider.ProviderGroup;
+import com.vpsie.autoscaler.provider.ProviderServer;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Converges one NodeGroup: its servers to the desired size, its drained nodes to deleted, its status
+ * to what is true. The only code that creates or deletes servers and deletes Nodes. Each reconcile is
+ * a short list of named steps; a step that must survive a crash persists its intent in the status
+ * (a {@code Deleting} entry in {@code status.nodes}) before it acts.
+ */
+public final class NodeGroupReconciler {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeGroupReconciler.class);
+
+    /** status.nodes[].status of a server or node released from the desired size and being deleted. */
+    static final String DELETING = "Deleting";
+    /** How soon to look again while something is in flight (booting servers, pending deletions). */
+    static final Duration IN_FLIGHT_RECHECK = Duration.ofSeconds(10);
+
+    private final ClusterCache cache;
+    private final KubernetesClient client;
+    private final CloudProvider provider;
+    private final StatusWriter statusWriter;
+    private final EventRecorder events;
+    private final AutoscalerMetrics metrics;
+    private final GroupBackoff backoff;
+    private final Clock clock;
+    private final Duration provisioningTimeout;
+    private final String defaultClusterId;
+    /** Nodes whose provisioning time was already recorded; cleaned when they go. */
+    private final Set<String> provisionedSeen = ConcurrentHashMap.newKeySet();
+
+    public NodeGroupReconciler(ClusterCache cache, KubernetesClient client, CloudProvider provider,
+                               StatusWriter statusWriter, EventRecorder events, AutoscalerMetrics metrics,
+                               GroupBackoff backoff, Clock clock, Duration provisioningTimeout,
+                               String defaultClusterId) {
+        this.cache = cache;
+        this.client = client;
+        this.provider = provider;
+        this.statusWriter = statusWriter;
+        this.events = events;
+        this.metrics = metrics;
+        this.backoff = backoff;
+        this.clock = clock;
+        this.provisioningTimeout = provisioningTimeout;
+        this.defaultClusterId = defaultClusterId;
+    }
+
+    /** What one reconcile saw: the group, its servers and its registered nodes. */
+    private record Observed(NodeGroup group, ProviderGroup target, List<ProviderServer> servers, List<Node> nodes,
+                            ServerLinks links) {
+    }
+
+    /** Reconciles {@code namespace/name}; returns when to look again, or null. Throws to be retried with back-off. */
+    public Duration reconcile(String key) throws ProviderException {
+        String namespace = key.substring(0, key.indexOf('/'));
+        String name = key.substring(key.indexOf('/') + 1);
+        NodeGroup group = cache.nodeGroup(namespace, name);
+        if (group == null) {
+            forget(name);
+            return null;
+        }
+        try (LogContext ignored = LogContext.forNodeGroup(key)) {
+            long started = System.nanoTime();
+            boolean failed = true;
+            try {
+                Duration again = reconcile(group);
+                failed = false;
+                return again;
+            } finally {
+                metrics.reconcile(name, Duration.ofNanos(System.nanoTime() - started), failed);
+            }
+        }
+    }
+
+    private Duration reconcile(NodeGroup group) throws ProviderException {
+        List<FieldError> problems = NodeGroupValidation.validate(group);
+        if (!problems.isEmpty()) {
+            markInvalid(group, problems);
+            return null;
+        }
+        Observed seen;
+        try {
+            seen = observe(group);
+        } catch (ProviderException e) {
+            markProviderError(group, e);
+            throw e;
+        }
+        Instant now = clock.instant();
+        group = releaseFromDesiredSize(seen, now);
+        boolean deleting = deleteReleased(seen, group);
+        deleteNodesWithoutServer(seen);
+        int created;
+        try {
+            created = createMissingServers(seen, group, now);
+        } catch (ProviderException e) {
+            markProviderError(group, e);
+            throw e;
+        }
+        NodeGroup written = writeStatus(seen, group, created, now);
+        recordProvisioningTimes(seen);
+        publishSizes(written != null ? written : group, seen);
+        boolean inFlight = deleting || created > 0 || seen.servers().stream().anyMatch(s -> !ready(seen.links().nodeOf(s)));
+        return inFlight ? IN_FLIGHT_RECHECK : null;
+    }
+
+    // ---- step: validate ----
+
+    private void markInvalid(NodeGroup group, List<FieldError> problems) {
+        String message = problems.stream().map(FieldError::toString).reduce((a, b) -> a + "; " + b).orElse("");
+        LOG.warn("NodeGroup {}/{} is invalid: {}", ns(group), group.getMetadata().getName(), message);
+        events.warning(ref(group), "InvalidSpec", message);
+        statusWriter.update(ns(group), group.getMetadata().getName(), group, s -> {
+            s.setConditions(replaceCondition(s.getConditions(),
+                    new NodeGroupCondition(NodeGroupCondition.TYPE_READY, NodeGroupCondition.STATUS_FALSE, "InvalidSpec",
+                            message)));
+            s.setObservedGeneration(group.getMetadata().getGeneration());
+            return s;
+        });
+    }
+
+    // ---- step: observe ----
+
+    private Observed observe(NodeGroup group) throws ProviderException {
+        ProviderGroup target = target(group);
+        List<ProviderServer> servers = provider.listServers(target);
+        List<Node> nodes = cache.nodesOfGroup(group.getMetadata().getName());
+        return new Observed(group, target, servers, nodes, new ServerLinks(servers, nodes, provider.providerIdPrefix()));
+    }
+
+    ProviderGroup target(NodeGroup group) {
+        var spec = group.getSpec();
+        String cluster = spec.getResourceIdentifier() != null ? spec.getResourceIdentifier() : defaultClusterId;
+        Long providerGroupId = group.getStatus() == null ? null : group.getStatus().getVpsieGroupID();
+        return new ProviderGroup(ns(group), group.getMetadata().getName(), spec.getDatacenterID(), cluster,
+                providerGroupId, spec.getOfferingIDs(), spec.getKubeSizeID());
+    }
+
+    // ---- step: release drained nodes and timed-out servers from the desired size ----
+
+    /**
+     * Lowers the desired size by one for every drained node and every server that did not become a Ready
+     * node in time, and records each as a {@code Deleting} entry in the same status write. Only then is
+     * anything deleted, so a crash in between neither forgets the deletion nor lowers the size twice.
+     */
+    private NodeGroup releaseFromDesiredSize(Observed seen, Instant now) {
+        Set<String> released = releasedNames(seen.group());
+        List<NodeGroupNodeStatus> drained = new ArrayList<>();
+        List<NodeGroupNodeStatus> timedOut = new ArrayList<>();
+        for (Node node : seen.nodes()) {
+            if (isDrained(node) && !released.contains(node.getMetadata().getName())) {
+                drained.add(entry(node.getMetadata().getName(), seen.links().serverOf(node), node));
+            }
+        }
+        for (ProviderServer server : seen.servers()) {
+            Node node = seen.links().nodeOf(server);
+            String entryName = node != null ? node.getMetadata().getName() : server.hostname();
+            if (neverBecameReady(node) && server.createdAt() != null && !released.contains(entryName)
+                    && !server.createdAt().plus(provisioningTimeout).isAfter(now)
+                    && drained.stream().noneMatch(d -> d.getNodeName().equals(entryName))) {
+                timedOut.add(entry(entryName, server, node));
+            }
+        }
+        if (drained.isEmpty() && timedOut.isEmpty()) {
+            return seen.group();
+        }
+        int min = seen.group().getSpec().getMinNodes();
+        StatusWriter.Outcome outcome = statusWriter.update(ns(seen.group()), seen.group().getMetadata().getName(),
+                seen.group(), s -> {
+                    Set<String> already = namesWithStatus(s, DELETING);
+                    List<NodeGroupNodeStatus> nodes = s.getNodes() == null ? new ArrayList<>() : new ArrayList<>(s.getNodes());
+                    int desired = currentDesired(s, seen);
+                    for (NodeGroupNodeStatus e : concat(drained, timedOut)) {
+                        if (already.contains(e.getNodeName())) {
+                            continue; // another writer released it meanwhile
+                        }
+                        nodes.removeIf(n -> Objects.equals(n.getNodeName(), e.getNodeName()));
+                        nodes.add(e);
+                        desired = Math.max(min, desired - 1);
+                    }
+                    s.setNodes(sorted(nodes));
+                    s.setDesiredNodes(desired);
+                    if (!drained.isEmpty()) {
+                        s.setLastScaleDownTime(StatusMerge.format(now));
+                        s.setLastScaleTime(StatusMerge.format(now));
+                    }
+                    return s;
+                });
+        for (NodeGroupNodeStatus t : timedOut) {
+            String message = "server " + t.getNodeName() + " did not become a Ready node within " + provisioningTimeout
+                    + "; deleting it and giving back the requested size";
+            LOG.warn("NodeGroup {}: {}", seen.target().key(), message);
+            events.warning(ref(seen.group()), "ScaleUpTimedOut", message);
+            backoff.failed(seen.group().getMetadata().getName(), "ScaleUpTimedOut", now);
+        }
+        return outcome.group() != null ? outcome.group() : seen.group();
+    }
+
+    private static NodeGroupNodeStatus entry(String name, ProviderServer server, Node node) {
+        NodeGroupNodeStatus e = new NodeGroupNodeStatus();
+        e.setNodeName(name);
+        e.setStatus(DELETING);
+        if (server != null) {
+            e.setVpsID(numericId(server.id()));
+            e.setInstanceType(server.offeringId());
+            e.setCreatedAt(server.createdAt() == null ? null : StatusMerge.format(server.createdAt()));
+            e.setIpAddress(server.ipAddress());
+        }
+        return e;
+    }
+
+    // ---- step: delete what was released: the server by name, then the Node ----
+
+    /** Returns whether deletions are still under way (something released is still there). */
+    private boolean deleteReleased(Observed seen, NodeGroup group) {
+        Set<String> released = releasedNames(group);
+        boolean pending = false;
+        for (String name : released) {
+            Node node = seen.nodes().stream().filter(n -> n.getMetadata().getName().equals(name)).findFirst()
+                    .orElse(null);
+            ProviderServer server = node != null ? seen.links().serverOf(node)
+                    : seen.servers().stream().filter(s -> name.equals(s.hostname())).findFirst().orElse(null);
+            if (node == null && server == null) {
+                continue; // both gone: the status write below drops the entry
+            }
+            pending = true;
+            try {
+                if (server != null) {
+                    provider.deleteServer(seen.target(), server.id());
+                    LOG.info("deleted server {} ({}) of NodeGroup {}", server.id(), name, seen.target().key());
+                }
+                if (node != null) {
+                    boolean deleted = !client.nodes().withName(name).delete().isEmpty();
+                    if (deleted && isDrained(node)) {
+                        recordScaleDown(seen, node);
+                    }
+                }
+            } catch (ProviderException e) {
+                LOG.warn("deleting server of {} in NodeGroup {} failed, will retry: {}", name, seen.target().key(),
+                        e.getMessage());
+            }
+        }
+        return pending;
+    }
+
+    private void recordScaleDown(Observed seen, Node node) {
+        String group = seen.group().getMetadata().getName();
+        String reason = annotation(node, WellKnown.DRAIN_REASON_ANNOTATION);
+        events.normal(InvolvedObject.of(node),
+                "ScaleDown", "node removed by vpsie-autoscaler" + (reason == null ? "" : " (" + reason + ")"));
+        Instant startedAt = StatusMerge.parse(annotation(node, WellKnown.DRAIN_STARTED_ANNOTATION));
+        metrics.scaleDown(group, startedAt == null ? null : Duration.between(startedAt, clock.instant()));
+    }
+
+    // ---- step: Nodes whose server is gone ----
+
+    /** A Node of ours whose server the provider no longer has, and that is NotReady, is a leftover. */
+    private void deleteNodesWithoutServer(Observed seen) {
+        Set<String> released = releasedNames(seen.group());
+        for (Node node : seen.nodes()) {
+            String pid = node.getSpec() == null ? null : node.getSpec().getProviderID();
+            boolean ours = pid != null && pid.startsWith(provider.providerIdPrefix());
+            Instant created = StatusMerge.parse(node.getMetadata().getCreationTimestamp());
+            // a node that registered moments ago may belong to a server the provider does not list yet
+            boolean settled = created != null && created.plus(Duration.ofMinutes(2)).isBefore(clock.instant());
+            if (ours && settled && seen.links().serverOf(node) == null && !ready(node)
+                    && !released.contains(node.getMetadata().getName())) {
+                LOG.info("deleting Node {}: its server is gone from NodeGroup {}", node.getMetadata().getName(),
+                        seen.target().key());
+                client.nodes().withName(node.getMetadata().getName()).delete();
+            }
+        }
+    }
+
+    // ---- step: create missing servers ----
+
+    private int createMissingServers(Observed seen, NodeGroup group, Instant now) throws ProviderException {
+        var spec = group.getSpec();
+        Set<String> released = releasedNames(group);
+        long active = seen.servers().stream().filter(s -> !released.contains(nameOf(seen, s))).count();
+        int desired = clamp(currentDesired(group.getStatus(), seen), spec.getMinNodes(), spec.getMaxNodes());
+        long missing = Math.min(desired, spec.getMaxNodes()) - active;
+        if (missing <= 0) {
+            return 0;
+        }
+        String name = group.getMetadata().getName();
+        if (backoff.backedOff(name, now) && active >= spec.getMinNodes()) {
+            LOG.info("NodeGroup {} is backed off after {}; not creating {} server(s) now", seen.target().key(),
+                    backoff.reason(name, now), missing);
+            return 0;
+        }
+        String offering = spec.getPreferredInstanceType() != null && !spec.getPreferredInstanceType().isBlank()
+                ? spec.getPreferredInstanceType() : spec.getOfferingIDs().get(0);
+        int created = 0;
+        for (long i = 0; i < missing; i++) {
+            // the slot number makes retries of the same missing server reuse one request id
+            String requestId = group.getMetadata().getUid() + "/" + (active + i + 1) + "/" + desired;
+            ProviderServer server = provider.createServer(seen.target(), offering, requestId);
+            LOG.info("created server {} ({}) for NodeGroup {}", server.id(), server.hostname(), seen.target().key());
+            created++;
+        }
+        return created;
+    }
+
+    // ---- step: write status ----
+
+    private NodeGroup writeStatus(Observed seen, NodeGroup group, int created, Instant now) {
+        var spec = group.getSpec();
+        Set<String> stillThere = new HashSet<>();
+        seen.nodes().forEach(n -> stillThere.add(n.getMetadata().getName()));
+        seen.servers().forEach(s -> stillThere.add(nameOf(seen, s)));
+        int registered = seen.nodes().size();
+        int readyNodes = (int) seen.nodes().stream().filter(NodeGroupReconciler::ready).count();
+        String backedOff = backoff.reason(group.getMetadata().getName(), now);
+        StatusWriter.Outcome outcome = statusWriter.update(ns(group), group.getMetadata().getName(), group, s -> {
+            int desired = clamp(currentDesired(s, seen), spec.getMinNodes(), spec.getMaxNodes());
+            Set<String> released = namesWithStatus(s, DELETING);
+            List<NodeGroupNodeStatus> nodes = new ArrayList<>();
+            if (s.getNodes() != null) {
+                for (NodeGroupNodeStatus e : s.getNodes()) {
+                    if (DELETING.equals(e.getStatus()) && stillThere.contains(e.getNodeName())) {
+                        nodes.add(e);
+                    }
+                }
+            }
+            for (ProviderServer server : seen.servers()) {
+                String nodeName = nameOf(seen, server);
+                if (!released.contains(nodeName)) {
+                    nodes.add(serverEntry(server, seen.links().nodeOf(server), nodeName));
+                }
+            }
+            s.setNodes(sorted(nodes));
+            s.setDesiredNodes(desired);
+            s.setCurrentNodes(registered);
+            s.setReadyNodes(readyNodes);
+            s.setObservedGeneration(group.getMetadata().getGeneration());
+            List<NodeGroupCondition> conditions = new ArrayList<>();
+            conditions.add(new NodeGroupCondition(NodeGroupCondition.TYPE_READY, NodeGroupCondition.STATUS_TRUE,
+                    "Reconciled", readyNodes + " of " + desired + " nodes ready"));
+            boolean scaling = created > 0 || nodes.stream().anyMatch(e -> !"Ready".equals(e.getStatus()));
+            conditions.add(new NodeGroupCondition(NodeGroupCondition.TYPE_SCALING,
+                    scaling ? NodeGroupCondition.STATUS_TRUE : NodeGroupCondition.STATUS_FALSE,
+                    scaling ? "NodesInFlight" : "Stable", scaling ? "servers are being created or deleted" : ""));
+            conditions.add(backedOff != null
+                    ? new NodeGroupCondition(NodeGroupCondition.TYPE_ERROR, NodeGroupCondition.STATUS_TRUE, backedOff,
+                            "scale-up is backed off after " + backedOff)
+                    : new NodeGroupCondition(NodeGroupCondition.TYPE_ERROR, NodeGroupCondition.STATUS_FALSE, "NoError", ""));
+            conditions.add(capacity(NodeGroupCondition.TYPE_AT_MIN_CAPACITY, desired <= spec.getMinNodes()));
+            conditions.add(capacity(NodeGroupCondition.TYPE_AT_MAX_CAPACITY, desired >= spec.getMaxNodes()));
+            s.setConditions(conditions);
+            return s;
+        });
+        return outcome.group();
+    }
+
+    private static NodeGroupCondition capacity(String type, boolean at) {
+        return new NodeGroupCondition(type, at ? NodeGroupCondition.STATUS_TRUE : NodeGroupCondition.STATUS_FALSE,
+                at ? "Reached" : "NotReached", "");
+    }
+
+    private static NodeGroupNodeStatus serverEntry(ProviderServer server, Node node, String nodeName) {
+        NodeGroupNodeStatus e = new NodeGroupNodeStatus();
+        e.setNodeName(nodeName);
+        e.setVpsID(numericId(server.id()));
+        e.setInstanceType(server.offeringId());
+        e.setCreatedAt(server.createdAt() == null ? null : StatusMerge.format(server.createdAt()));
+        e.setIpAddress(server.ipAddress());
+        if (ready(node)) {
+            e.setStatus("Ready");
+            Instant readyAt = readySince(node);
+            e.setReadyAt(readyAt == null ? null : StatusMerge.format(readyAt));
+        } else if (node != null) {
+            e.setStatus("NotReady");
+        } else {
+            e.setStatus(server.state() == ProviderServer.State.FAILED ? "Failed" : "Provisioning");
+        }
+        return e;
+    }
+
+    private void markProviderError(NodeGroup group, ProviderException e) {
+        String reason = e instanceof ProviderException.Terminal ? "ProviderRejected" : "ProviderUnavailable";
+        if (e instanceof ProviderException.Terminal) {
+            backoff.failed(group.getMetadata().getName(), reason, clock.instant());
+        }
+        statusWriter.update(ns(group), group.getMetadata().getName(), group, s -> {
+            s.setConditions(replaceCondition(s.getConditions(), new NodeGroupCondition(NodeGroupCondition.TYPE_ERROR,
+                    NodeGroupCondition.STATUS_TRUE, reason, e.getMessage())));
+            return s;
+        });
+    }
+
+    // ---- bookkeeping ----
+
+    private void recordProvisioningTimes(Observed seen) {
+        for (ProviderServer server : seen.servers()) {
+            Node node = seen.links().nodeOf(server);
+            if (ready(node) && server.createdAt() != null && provisionedSeen.add(node.getMetadata().getName())) {
+                Instant readyAt = readySince(node);
+                if (readyAt != null && readyAt.isAfter(server.createdAt())) {
+                    metrics.nodeProvisioned(seen.group().getMetadata().getName(),
+                            Duration.between(server.createdAt(), readyAt));
+                }
+            }
+        }
+    }
+
+    private void publishSizes(NodeGroup group, Observed seen) {
+        var spec = group.getSpec();
+        NodeGroupStatus s = group.getStatus();
+        int desired = s == null || s.getDesiredNodes() == null ? 0 : s.getDesiredNodes();
+        metrics.nodeGroupSizes(group.getMetadata().getName(), spec.getMinNodes(), spec.getMaxNodes(), desired,
+                seen.nodes().size(), (int) seen.nodes().stream().filter(NodeGroupReconciler::ready).count());
+    }
+
+    /** Drops every piece of state kept for a group that is gone. */
+    private void forget(String group) {
+        backoff.forget(group);
+        metrics.forgetNodeGroup(group);
+    }
+
+    /** Forgets per-node state of nodes that no longer exist. */
+    public void retainNodes(Set<String> liveNodes) {
+        provisionedSeen.retainAll(liveNodes);
+    }
+
+    private static int currentDesired(NodeGroupStatus s, Observed seen) {
+        if (s != null && s.getDesiredNodes() != null) {
+            return s.getDesiredNodes();
+        }
+        // a group seen for the first time keeps what exists (min and max are applied by the caller)
+        return Math.max(seen.servers().size(), seen.nodes().size());
+    }
+
+    private static String nameOf(Observed seen, ProviderServer server) {
+        Node node = seen.links().nodeOf(server);
+        return node != null ? node.getMetadata().getName() : server.hostname();
+    }
+
+    static Set<String> releasedNames(NodeGroup group) {
+        return namesWithStatus(group.getStatus(), DELETING);
+    }
+
+    private static Set<String> namesWithStatus(NodeGroupStatus status, String value) {
+        Set<String> names = new HashSet<>();
+        if (status != null && status.getNodes() != null) {
+            for (NodeGroupNodeStatus e : status.getNodes()) {
+                if (value.equals(e.getStatus())) {
+                    names.add(e.getNodeName());
+                }
+            }
+        }
+        return names;
+    }
+
+    static boolean isDrained(Node node) {
+        return WellKnown.DRAIN_STATE_DRAINED.equals(annotation(node, WellKnown.DRAIN_STATE_ANNOTATION));
+    }
+
+    private static String annotation(Node node, String key) {
+        Map<String, String> a = node.getMetadata().getAnnotations();
+        return a == null ? null : a.get(key);
+    }
+
+    /**
+     * No Node yet, or a Node that has been NotReady since it registered (its Ready condition last changed
+     * within a minute of its creation). A node that was Ready and broke later is not a failed scale-up:
+     * the scale-down planner deals with long-unready nodes.
+     */
+    static boolean neverBecameReady(Node node) {
+        if (node == null) {
+            return true;
+        }
+        if (ready(node)) {
+            return false;
+        }
+        NodeCondition c = readyCondition(node);
+        Instant created = StatusMerge.parse(node.getMetadata().getCreationTimestamp());
+        Instant changed = c == null ? null : StatusMerge.parse(c.getLastTransitionTime());
+        return changed == null || created == null || !changed.isAfter(created.plusSeconds(60));
+    }
+
+    static boolean ready(Node node) {
+        return readyCondition(node) != null && "True".equals(readyCondition(node).getStatus());
+    }
+
+    private static NodeCondition readyCondition(Node node) {
+        if (node == null || node.getStatus() == null || node.getStatus().getConditions() == null) {
+            return null;
+        }
+        return node.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst()
+                .orElse(null);
+    }
+
+    private static Instant readySince(Node node) {
+        NodeCondition c = readyCondition(node);
+        return c == null ? null : StatusMerge.parse(c.getLastTransitionTime());
+    }
+
+    private static int clamp(int value, int min, int max) {
+        return Math.max(min, Math.min(max, value));
+    }
+
+    private static Long numericId(String id) {
+        try {
+            return id == null ? null : Long.valueOf(id);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static List<NodeGroupNodeStatus> sorted(List<NodeGroupNodeStatus> nodes) {
+        nodes.sort(Comparator.comparing(NodeGroupNodeStatus::getNodeName, Comparator.nullsLast(Comparator.naturalOrder())));
+        return nodes;
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    static List<NodeGroupCondition> replaceCondition(List<NodeGroupCondition> conditions, NodeGroupCondition c) {
+        List<NodeGroupCondition> out = conditions == null ? new ArrayList<>() : new ArrayList<>(conditions);
+        out.removeIf(o -> Objects.equals(o.getType(), c.getType()));
+        out.add(c);
+        return out;
+    }
+
+    private static String ns(NodeGroup group) {
+        return group.getMetadata().getNamespace();
+    }
+
+    static InvolvedObject ref(NodeGroup group) {
+        return InvolvedObject.of(group);
+    }
+}

@@ -1,0 +1,30 @@
+package com.vpsie.autoscaler.provider;
+
+import com.vpsie.autoscaler.model.Offering;
+import java.util.List;
+
+/**
+ * The cloud as the controller sees it: servers per node group, created one at a time and deleted by
+ * name, never by count. Every method has a deadline and throws {@link ProviderException.Transient}
+ * for errors worth retrying and {@link ProviderException.Terminal} for those that are not.
+ */
+public interface CloudProvider {
+
+    /** Servers the cloud holds for the group, including ones still provisioning. */
+    List<ProviderServer> listServers(ProviderGroup group) throws ProviderException;
+
+    /**
+     * Adds one server to the group. Idempotent per {@code requestId}: a retry after a lost answer must
+     * return the server the first call created instead of creating a second one.
+     */
+    ProviderServer createServer(ProviderGroup group, String offeringId, String requestId) throws ProviderException;
+
+    /** Deletes the named server; deleting one that is already gone succeeds. */
+    void deleteServer(ProviderGroup group, String serverId) throws ProviderException;
+
+    /** Server sizes available in a datacenter. */
+    List<Offering> listOfferings(String datacenterId) throws ProviderException;
+
+    /** The {@code spec.providerID} prefix of this provider's nodes, e.g. {@code vpsie://}. */
+    String providerIdPrefix();
+}

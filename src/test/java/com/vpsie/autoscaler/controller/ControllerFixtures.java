@@ -1,0 +1,59 @@
+package com.vpsie.autoscaler.controller;
+
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
+import com.vpsie.autoscaler.config.ControllerConfig;
+import java.time.Duration;
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroupSpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.util.List;
+import java.util.Map;
+
+/** Kubernetes objects for controller tests. */
+final class ControllerFixtures {
+
+    private ControllerFixtures() {
+    }
+
+    /**
+     * Defaults with test-sized timings: a pass every 300 ms, a lease of 1.5 s renewed within 1 s,
+     * NodeGroups of namespace "test".
+     */
+    static ControllerConfig config(boolean leaderElect, String identity) {
+        ControllerConfig d = ControllerConfig.defaults();
+        return new ControllerConfig(null, List.of("test"), Duration.ofMillis(300), leaderElect, "vpsie-autoscaler",
+                "test", identity, Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(200), 0, 2,
+                "fake", d.vpsieSecretName(), d.vpsieSecretNamespace(), d.vpsieBaseUrl(), "cluster-1",
+                Duration.ofMinutes(15), d.maxGracefulTermination(), d.maxPodEvictionTime(), d.maxEmptyBulkDelete(),
+                d.maxDrainParallelism(), d.scaleDownFailureCooldown(), Duration.ofSeconds(2), "text", d.planner(), null);
+    }
+
+    static NodeGroup group(String name, int min, int max) {
+        NodeGroup g = new NodeGroup();
+        g.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("test").build());
+        NodeGroupSpec spec = new NodeGroupSpec();
+        spec.setMinNodes(min);
+        spec.setMaxNodes(max);
+        spec.setDatacenterID("dc1");
+        spec.setOfferingIDs(List.of("small"));
+        g.setSpec(spec);
+        return g;
+    }
+
+    /** A pod of a ReplicaSet that the scheduler marked Unschedulable. */
+    static Pod unschedulablePod(String name, String cpu, String memory) {
+        return new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace("test").addToLabels("app", "burst")
+                .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName("burst")
+                .withUid("rs-uid").withController(true).endOwnerReference()
+                .endMetadata()
+                .withNewSpec().addNewContainer().withName("c").withImage("busybox")
+                .withNewResources().withRequests(Map.of("cpu", new Quantity(cpu), "memory", new Quantity(memory)))
+                .endResources().endContainer().endSpec()
+                .withNewStatus().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
+                .withReason("Unschedulable").withMessage("0/1 nodes are available").endCondition().endStatus()
+                .build();
+    }
+}

@@ -1,0 +1,205 @@
+package com.vpsie.autoscaler.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroupCondition;
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroupStatus;
+import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
+import com.vpsie.autoscaler.model.ClusterSnapshot;
+import com.vpsie.autoscaler.model.Offering;
+import com.vpsie.autoscaler.model.Resources;
+import com.vpsie.autoscaler.plan.Plan;
+import com.vpsie.autoscaler.provider.ProviderServer;
+import com.vpsie.autoscaler.sim.SimulatedKubelets;
+import com.vpsie.autoscaler.testing.FakeCloudProvider;
+import com.vpsie.autoscaler.testing.kube.StrictMockServer;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The real controller against fabric8's mock API server over HTTP, with an in-memory cloud and
+ * simulated kubelets that register a Node for every running server. Mock-only behaviours relied on:
+ * the test dispatcher's 409 on stale status writes (fabric8's mock would accept them); the mock runs
+ * no CEL validation, so an invalid NodeGroup can be created at all (a real API server rejects
+ * minNodes > maxNodes, which the real-API-server tier checks); no scheduler binds pending pods.
+ */
+class ControllerIT {
+
+    private static final Offering SMALL = new Offering("small", new Resources(2000, 4L << 30, 0, 110), 0.01);
+
+    private StrictMockServer kube;
+    private FakeCloudProvider cloud;
+    private SimulatedKubelets kubelets;
+    private final List<Controller> controllers = new ArrayList<>();
+    private final List<String> handedToScaleDown = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() {
+        kube = StrictMockServer.start();
+        cloud = new FakeCloudProvider(Clock.systemUTC(), Duration.ofMillis(200)).offerings("dc1", SMALL);
+        kubelets = new SimulatedKubelets(kube.client(), this::runningMachines, Clock.systemUTC());
+        kubelets.start(100);
+    }
+
+    @AfterEach
+    void stop() {
+        controllers.forEach(c -> c.shutdown(Duration.ofSeconds(1)));
+        kubelets.close();
+        kube.close();
+    }
+
+    private List<SimulatedKubelets.Machine> runningMachines() {
+        List<SimulatedKubelets.Machine> out = new ArrayList<>();
+        for (ProviderServer s : cloud.servers().values()) {
+            if (s.state() == ProviderServer.State.RUNNING) {
+                String group = s.hostname().substring(0, s.hostname().lastIndexOf('-'));
+                out.add(new SimulatedKubelets.Machine(group, s.hostname(), s.providerId(), s.offeringId(),
+                        SMALL.resources()));
+            }
+        }
+        return out;
+    }
+
+    private Controller controller(boolean leaderElect, String identity) throws InterruptedException {
+        ScaleDownActuator recording = new ScaleDownActuator() {
+            @Override
+            public void submit(List<Plan.ScaleDown> nodes, ClusterSnapshot snapshot) {
+                nodes.forEach(n -> handedToScaleDown.add(n.node()));
+            }
+
+            @Override
+            public boolean inFailureCooldown(String nodeGroup, Instant now) {
+                return false;
+            }
+        };
+        AutoscalerMetrics metrics = new AutoscalerMetrics();
+        Controller c = new Controller(ControllerFixtures.config(leaderElect, identity), kube.client(), cloud,
+                metrics, new KubernetesEventRecorder(kube.client(), Clock.systemUTC(), identity, metrics), recording,
+                Clock.systemUTC(), null);
+        controllers.add(c);
+        c.start();
+        return c;
+    }
+
+    private NodeGroupStatus status(String name) {
+        NodeGroup g = kube.client().resources(NodeGroup.class).inNamespace("test").withName(name).get();
+        return g == null ? null : g.getStatus();
+    }
+
+    private static String condition(NodeGroupStatus s, String type) {
+        if (s == null || s.getConditions() == null) {
+            return null;
+        }
+        return s.getConditions().stream().filter(c -> c.getType().equals(type)).map(NodeGroupCondition::getStatus)
+                .findFirst().orElse(null);
+    }
+
+    @Test
+    void aGroupBelowItsMinimumGetsServersThatBecomeReadyNodes() throws Exception {
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(ControllerFixtures.group("general", 2, 5))
+                .create();
+        controller(false, "only");
+
+        await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
+            NodeGroupStatus s = status("general");
+            assertThat(s).isNotNull();
+            assertThat(s.getDesiredNodes()).isEqualTo(2);
+            assertThat(s.getCurrentNodes()).isEqualTo(2);
+            assertThat(s.getReadyNodes()).isEqualTo(2);
+            assertThat(condition(s, "Ready")).isEqualTo("True");
+            assertThat(condition(s, "AtMinCapacity")).isEqualTo("True");
+        });
+        assertThat(cloud.serversOf("general")).hasSize(2);
+        assertThat(cloud.log()).filteredOn(l -> l.startsWith("create")).hasSize(2);
+    }
+
+    @Test
+    void pendingPodsRaiseTheDesiredSizeAndTheNewNodesSettleIt() throws Exception {
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(ControllerFixtures.group("general", 1, 5))
+                .create();
+        controller(false, "only");
+        await().atMost(15, TimeUnit.SECONDS).until(() -> status("general") != null
+                && Integer.valueOf(1).equals(status("general").getReadyNodes()));
+
+        KubernetesClient client = kube.client();
+        for (int i = 0; i < 3; i++) {
+            client.pods().inNamespace("test").resource(ControllerFixtures.unschedulablePod("burst-" + i, "1500m", "1Gi"))
+                    .create();
+        }
+        // one 1500m pod per 2-cpu node: the empty running node takes one (the scheduler would put it
+        // there), the other two need a new node each
+        await().atMost(20, TimeUnit.SECONDS).untilAsserted(() -> {
+            NodeGroupStatus s = status("general");
+            assertThat(s.getDesiredNodes()).isEqualTo(3);
+            assertThat(s.getReadyNodes()).isEqualTo(3);
+            assertThat(s.getLastScaleUpTime()).isNotNull();
+        });
+        // the pods now fit on registered nodes: no further scale-up however long we wait
+        Thread.sleep(1500);
+        assertThat(status("general").getDesiredNodes()).isEqualTo(3);
+        assertThat(cloud.serversOf("general")).hasSize(3);
+        List<Event> events = client.v1().events().inAnyNamespace().list().getItems();
+        assertThat(events).extracting(Event::getReason).contains("ScaledUpGroup", "TriggeredScaleUp");
+    }
+
+    @Test
+    void anInvalidGroupGetsItsConditionAndEventWhileAnotherGroupScales() throws Exception {
+        NodeGroup invalid = ControllerFixtures.group("broken", 5, 3);
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(invalid).create();
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(ControllerFixtures.group("good", 1, 3))
+                .create();
+        controller(false, "only");
+
+        await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
+            NodeGroupStatus s = status("broken");
+            assertThat(s).isNotNull();
+            assertThat(s.getConditions()).anySatisfy(c -> {
+                assertThat(c.getType()).isEqualTo("Ready");
+                assertThat(c.getStatus()).isEqualTo("False");
+                assertThat(c.getReason()).isEqualTo("InvalidSpec");
+                assertThat(c.getMessage()).contains("minNodes");
+            });
+            assertThat(status("good").getReadyNodes()).isEqualTo(1);
+        });
+        assertThat(cloud.serversOf("broken")).isEmpty();
+        assertThat(kube.client().v1().events().inNamespace("test").list().getItems())
+                .anySatisfy(e -> {
+                    assertThat(e.getReason()).isEqualTo("InvalidSpec");
+                    assertThat(e.getInvolvedObject().getName()).isEqualTo("broken");
+                });
+    }
+
+    @Test
+    void twoInstancesElectOneLeaderAndTheSecondTakesOverWhenTheFirstStops() throws Exception {
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(ControllerFixtures.group("general", 1, 3))
+                .create();
+        Controller a = controller(true, "replica-a");
+        Controller b = controller(true, "replica-b");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> a.leading() ^ b.leading());
+        Controller leader = a.leading() ? a : b;
+        Controller follower = leader == a ? b : a;
+        await().atMost(15, TimeUnit.SECONDS).until(() -> status("general") != null
+                && Integer.valueOf(1).equals(status("general").getReadyNodes()));
+        assertThat(follower.leading()).isFalse();
+
+        long stoppedAt = System.nanoTime();
+        leader.shutdown(Duration.ofSeconds(1));
+        await().atMost(5, TimeUnit.SECONDS).until(follower::leading);
+        Duration takeover = Duration.ofNanos(System.nanoTime() - stoppedAt);
+        // the lease is released on shutdown, so the follower need not wait the full lease duration
+        assertThat(takeover).isLessThan(Duration.ofMillis(1500 + 1000));
+        assertThat(cloud.serversOf("general")).as("no step done twice: still one server").hasSize(1);
+    }
+}

@@ -11,6 +11,7 @@ import com.vpsie.autoscaler.snapshot.LoadedSnapshot;
 import com.vpsie.autoscaler.snapshot.OfferingsLoader;
 import com.vpsie.autoscaler.snapshot.SnapshotException;
 import com.vpsie.autoscaler.snapshot.SnapshotLoader;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -30,10 +31,16 @@ public final class PlanCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--snapshot", required = true, paramLabel = "FILE",
+    @Option(names = "--snapshot", paramLabel = "FILE",
             description = "Nodes, Pods, PodDisruptionBudgets and NodeGroups as YAML or JSON, e.g. the output of "
-                    + "kubectl get nodes,pods,pdb,nodegroups -A -o yaml.")
+                    + "kubectl get nodes,pods,pdb,nodegroups -A -o yaml. Without it, plan reads them from the "
+                    + "cluster of the current kubeconfig (read-only).")
     Path snapshot;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Kubeconfig for reading a live cluster (default: $KUBECONFIG, ~/.kube/config, or the "
+                    + "pod's service account).")
+    Path kubeconfig;
 
     @Option(names = "--offerings", paramLabel = "FILE",
             description = "VPSie offerings the NodeGroups name: a YAML or JSON list of {id, cpu, memory, pods, "
@@ -63,7 +70,17 @@ public final class PlanCommand implements Callable<Integer> {
         try {
             settings = config == null ? PlannerSettings.defaults() : PlannerConfigFile.load(config);
             List<Offering> offeringList = offerings == null ? List.of() : OfferingsLoader.load(offerings);
-            loaded = SnapshotLoader.load(snapshot, offeringList);
+            if (snapshot == null) {
+                try {
+                    loaded = LiveSnapshot.read(kubeconfig, offeringList);
+                } catch (KubernetesClientException | IllegalStateException e) {
+                    err.println("error: cannot read the cluster: " + oneLine(e.getMessage()));
+                    err.flush();
+                    return CommandLine.ExitCode.SOFTWARE;
+                }
+            } else {
+                loaded = SnapshotLoader.load(snapshot, offeringList);
+            }
         } catch (InvalidConfigException e) {
             return badInput(err, List.of(e.getMessage()));
         } catch (SnapshotException e) {
@@ -93,9 +110,14 @@ public final class PlanCommand implements Callable<Integer> {
 
     private String header(ClusterSnapshot s, Instant at) {
         long pending = s.pods().stream().filter(p -> p.nodeName() == null && p.unschedulable()).count();
-        return "Snapshot " + snapshot + " at " + at + ": " + count(s.nodes().size(), "node") + ", "
+        String source = snapshot != null ? "Snapshot " + snapshot : "Live cluster";
+        return source + " at " + at + ": " + count(s.nodes().size(), "node") + ", "
                 + count(s.nodeGroups().size(), "node group") + ", " + count(s.pods().size(), "pod") + " (" + pending
                 + " unschedulable), " + count(s.pdbs().size(), "PDB") + "\n";
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "" : message.replace('\n', ' ');
     }
 
     private static String count(long n, String noun) {

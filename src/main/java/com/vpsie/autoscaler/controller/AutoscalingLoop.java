@@ -2,6 +2,7 @@ package com.vpsie.autoscaler.controller;
 
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
 import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
+import com.vpsie.autoscaler.metrics.LoopLiveness;
 import com.vpsie.autoscaler.model.ClusterSnapshot;
 import com.vpsie.autoscaler.model.NodeGroupInfo;
 import com.vpsie.autoscaler.model.NodeInfo;
@@ -40,6 +41,8 @@ public final class AutoscalingLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(AutoscalingLoop.class);
     private static final Duration TICK = Duration.ofMillis(100);
+    /** The loop's name in liveness and in the last-activity metric. */
+    public static final String LOOP = "autoscaling-pass";
 
     private final ClusterCache cache;
     private final SnapshotFactory snapshots;
@@ -55,6 +58,7 @@ public final class AutoscalingLoop {
     private final PlannerSettings settings;
     private final Duration scanInterval;
     private final Clock clock;
+    private final LoopLiveness liveness;
 
     private ScheduledExecutorService executor;
     private ScheduledFuture<?> ticker;
@@ -64,7 +68,7 @@ public final class AutoscalingLoop {
     public AutoscalingLoop(ClusterCache cache, SnapshotFactory snapshots, StatusWriter statusWriter,
                            EventRecorder events, AutoscalerMetrics metrics, GroupBackoff backoff,
                            ScaleDownActuator scaleDown, Consumer<String> reconcileGroup, UtilizationTracker utilization,
-                           PlannerSettings settings, Duration scanInterval, Clock clock) {
+                           PlannerSettings settings, Duration scanInterval, Clock clock, LoopLiveness liveness) {
         this.cache = cache;
         this.snapshots = snapshots;
         this.statusWriter = statusWriter;
@@ -77,6 +81,7 @@ public final class AutoscalingLoop {
         this.settings = settings;
         this.scanInterval = scanInterval;
         this.clock = clock;
+        this.liveness = liveness;
     }
 
     public synchronized void start() {
@@ -160,6 +165,7 @@ public final class AutoscalingLoop {
         feedUtilization(snapshot, now);
         scaleDown(plan, snapshot, now);
         lastPass = clock.instant();
+        liveness.ran(LOOP);
         metrics.passCompleted(Duration.ofNanos(System.nanoTime() - started));
     }
 

@@ -4,6 +4,7 @@ import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
 import com.vpsie.autoscaler.config.ControllerConfig;
 import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
 import com.vpsie.autoscaler.metrics.HealthStatus;
+import com.vpsie.autoscaler.metrics.LoopLiveness;
 import com.vpsie.autoscaler.model.WellKnown;
 import com.vpsie.autoscaler.provider.CloudProvider;
 import com.vpsie.autoscaler.utilization.UtilizationTracker;
@@ -16,7 +17,6 @@ import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLo
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -48,6 +48,7 @@ public final class Controller implements AutoCloseable {
     private final AutoscalingLoop loop;
     private final ScaleDownActuator scaleDown;
     private final Function<Controller, Runnable> onLeadership;
+    private final LoopLiveness liveness;
 
     private final Object leadershipLock = new Object();
     private WorkQueue<String> queue;
@@ -71,13 +72,14 @@ public final class Controller implements AutoCloseable {
         this.scaleDown = scaleDown;
         this.onLeadership = onLeadership;
         this.cache = new ClusterCache(client, config.namespaces());
+        this.liveness = new LoopLiveness(clock, metrics);
         GroupBackoff backoff = GroupBackoff.clusterAutoscalerDefaults();
         StatusWriter statusWriter = new StatusWriter(client, clock);
         this.reconciler = new NodeGroupReconciler(cache, client, provider, statusWriter, events, metrics, backoff, clock,
                 config.provisioningTimeout(), config.defaultClusterId());
         this.loop = new AutoscalingLoop(cache, new SnapshotFactory(cache, provider), statusWriter, events, metrics,
                 backoff, scaleDown, this::enqueue, new UtilizationTracker(60), config.planner(), config.scanInterval(),
-                clock);
+                clock, liveness);
     }
 
     public ClusterCache cache() {
@@ -197,15 +199,7 @@ public final class Controller implements AutoCloseable {
 
     /** Liveness: a leader whose pass has not run for three scan intervals is stuck. */
     public HealthStatus liveness() {
-        if (!leading) {
-            return HealthStatus.healthy();
-        }
-        Instant last = loop.lastPass();
-        Duration limit = config.scanInterval().multipliedBy(3);
-        if (last != null && Duration.between(last, clock.instant()).compareTo(limit) > 0) {
-            return HealthStatus.unhealthy("autoscaling pass has not run for " + Duration.between(last, clock.instant()));
-        }
-        return HealthStatus.healthy();
+        return liveness.health(AutoscalingLoop.LOOP, config.scanInterval().multipliedBy(3), leading);
     }
 
     private ResourceEventHandler<NodeGroup> nodeGroupHandler() {

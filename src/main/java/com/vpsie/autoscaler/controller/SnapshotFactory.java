@@ -1,5 +1,6 @@
 package com.vpsie.autoscaler.controller;
 
+import com.vpsie.autoscaler.api.v1alpha1.FieldError;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupValidation;
 import com.vpsie.autoscaler.model.ClusterSnapshot;
@@ -22,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,50 +49,70 @@ public final class SnapshotFactory {
 
     /** {@code backedOff} tells whether a group (by name) may not scale up now. */
     public ClusterSnapshot build(Instant now, BiPredicate<String, Instant> backedOff) {
-        List<NodeGroupInfo> groups = new ArrayList<>();
         TreeSet<String> datacenters = new TreeSet<>();
-        Map<String, NodeGroupInfo> byName = new LinkedHashMap<>();
         for (NodeGroup g : cache.nodeGroups()) {
-            if (!NodeGroupValidation.validate(g).isEmpty()) {
-                continue;
+            if (g.getSpec() != null && g.getSpec().getDatacenterID() != null) {
+                datacenters.add(g.getSpec().getDatacenterID());
             }
-            NodeGroupInfo info = ClusterObjectConverter.toNodeGroupInfo(g);
-            if (byName.containsKey(info.name())) {
-                LOG.warn("two NodeGroups are named {}; nodes name their group by label alone, so both are ignored",
-                        info.name());
-                byName.put(info.name(), null);
-                continue;
-            }
-            if (backedOff.test(info.name(), now)) {
-                info = withoutScaleUp(info);
-            }
-            byName.put(info.name(), info);
-            datacenters.add(g.getSpec().getDatacenterID());
-        }
-        byName.values().stream().filter(i -> i != null).forEach(groups::add);
-
-        List<NodeInfo> nodes = new ArrayList<>();
-        for (Node n : cache.nodes()) {
-            nodes.add(ClusterObjectConverter.toNodeInfo(n));
-        }
-        List<PodInfo> pods = new ArrayList<>();
-        for (Pod p : cache.pods()) {
-            try {
-                pods.add(ClusterObjectConverter.toPodInfo(p));
-            } catch (RuntimeException e) {
-                LOG.warn("pod {}/{} left out of planning: {}", p.getMetadata().getNamespace(), p.getMetadata().getName(),
-                        e.getMessage());
-            }
-        }
-        List<PdbInfo> pdbs = new ArrayList<>();
-        for (PodDisruptionBudget b : cache.pdbs()) {
-            pdbs.add(ClusterObjectConverter.toPdbInfo(b));
         }
         List<Offering> offerings = new ArrayList<>();
         for (String dc : datacenters) {
             offerings.addAll(offerings(dc));
         }
+        return assemble(cache.nodeGroups(), cache.nodes(), cache.pods(), cache.pdbs(), offerings,
+                name -> backedOff.test(name, now), LOG::warn);
+    }
+
+    /**
+     * The snapshot of these objects: invalid NodeGroups and same-named ones are left out, groups that
+     * {@code scaleUpHeld} names take part without scale-up, and objects that cannot be converted are
+     * left out with a warning. Shared by the controller (informer caches) and {@code plan} (a live list).
+     */
+    public static ClusterSnapshot assemble(List<NodeGroup> nodeGroups, List<Node> nodeList, List<Pod> podList,
+                                           List<PodDisruptionBudget> pdbList, List<Offering> offerings,
+                                           Predicate<String> scaleUpHeld, Consumer<String> warn) {
+        Map<String, NodeGroupInfo> byName = new LinkedHashMap<>();
+        for (NodeGroup g : nodeGroups) {
+            String key = g.getMetadata().getNamespace() + "/" + g.getMetadata().getName();
+            List<FieldError> problems = NodeGroupValidation.validate(g);
+            if (!problems.isEmpty()) {
+                warn.accept("NodeGroup " + key + " left out, it is invalid: " + problems.get(0));
+                continue;
+            }
+            NodeGroupInfo info = ClusterObjectConverter.toNodeGroupInfo(g);
+            if (byName.containsKey(info.name())) {
+                warn.accept("two NodeGroups are named " + info.name()
+                        + "; nodes name their group by label alone, so both are left out");
+                byName.put(info.name(), null);
+                continue;
+            }
+            byName.put(info.name(), scaleUpHeld.test(info.name()) ? withoutScaleUp(info) : info);
+        }
+        List<NodeGroupInfo> groups = new ArrayList<>();
+        byName.values().stream().filter(i -> i != null).forEach(groups::add);
+        List<NodeInfo> nodes = new ArrayList<>();
+        for (Node n : nodeList) {
+            convert(() -> nodes.add(ClusterObjectConverter.toNodeInfo(n)), "node " + n.getMetadata().getName(), warn);
+        }
+        List<PodInfo> pods = new ArrayList<>();
+        for (Pod p : podList) {
+            convert(() -> pods.add(ClusterObjectConverter.toPodInfo(p)),
+                    "pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(), warn);
+        }
+        List<PdbInfo> pdbs = new ArrayList<>();
+        for (PodDisruptionBudget b : pdbList) {
+            convert(() -> pdbs.add(ClusterObjectConverter.toPdbInfo(b)),
+                    "PodDisruptionBudget " + b.getMetadata().getNamespace() + "/" + b.getMetadata().getName(), warn);
+        }
         return new ClusterSnapshot(nodes, pods, pdbs, groups, offerings);
+    }
+
+    private static void convert(Runnable conversion, String what, Consumer<String> warn) {
+        try {
+            conversion.run();
+        } catch (RuntimeException e) {
+            warn.accept(what + " left out of planning: " + e.getMessage());
+        }
     }
 
     private List<Offering> offerings(String datacenter) {

@@ -5,6 +5,7 @@ import com.vpsie.autoscaler.config.ControllerConfig;
 import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
 import com.vpsie.autoscaler.metrics.HealthStatus;
 import com.vpsie.autoscaler.metrics.LoopLiveness;
+import com.vpsie.autoscaler.model.ClusterSnapshot;
 import com.vpsie.autoscaler.model.WellKnown;
 import com.vpsie.autoscaler.provider.CloudProvider;
 import com.vpsie.autoscaler.utilization.UtilizationTracker;
@@ -24,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +49,6 @@ public final class Controller implements AutoCloseable {
     private final NodeGroupReconciler reconciler;
     private final AutoscalingLoop loop;
     private final ScaleDownActuator scaleDown;
-    private final Function<Controller, Runnable> onLeadership;
     private final LoopLiveness liveness;
 
     private final Object leadershipLock = new Object();
@@ -58,27 +59,27 @@ public final class Controller implements AutoCloseable {
     private volatile CompletableFuture<?> election;
 
     /**
-     * @param scaleDown carries out scale-down; {@code onLeadership} returns work to run when this replica
-     *     starts leading (e.g. resuming drains left by a previous leader), may be null
+     * @param scaleDown builds the scale-down actuator from a source of fresh snapshots (the same the pass
+     *     plans on, so a drain's re-check sees what the pass saw)
      */
     public Controller(ControllerConfig config, KubernetesClient client, CloudProvider provider,
-                      AutoscalerMetrics metrics, EventRecorder events, ScaleDownActuator scaleDown, Clock clock,
-                      Function<Controller, Runnable> onLeadership) {
+                      AutoscalerMetrics metrics, EventRecorder events,
+                      Function<Supplier<ClusterSnapshot>, ScaleDownActuator> scaleDown, Clock clock) {
         this.config = config;
         this.client = client;
         this.metrics = metrics;
         this.events = events;
         this.clock = clock;
-        this.scaleDown = scaleDown;
-        this.onLeadership = onLeadership;
         this.cache = new ClusterCache(client, config.namespaces());
         this.liveness = new LoopLiveness(clock, metrics);
         GroupBackoff backoff = GroupBackoff.clusterAutoscalerDefaults();
         StatusWriter statusWriter = new StatusWriter(client, clock);
+        SnapshotFactory snapshots = new SnapshotFactory(cache, provider);
+        this.scaleDown = scaleDown.apply(() -> snapshots.build(clock.instant(), backoff::backedOff));
         this.reconciler = new NodeGroupReconciler(cache, client, provider, statusWriter, events, metrics, backoff, clock,
                 config.provisioningTimeout(), config.defaultClusterId());
-        this.loop = new AutoscalingLoop(cache, new SnapshotFactory(cache, provider), statusWriter, events, metrics,
-                backoff, scaleDown, this::enqueue, new UtilizationTracker(60), config.planner(), config.scanInterval(),
+        this.loop = new AutoscalingLoop(cache, snapshots, statusWriter, events, metrics,
+                backoff, this.scaleDown, this::enqueue, new UtilizationTracker(60), config.planner(), config.scanInterval(),
                 clock, liveness);
     }
 
@@ -141,12 +142,7 @@ public final class Controller implements AutoCloseable {
                     Duration.ofMinutes(5), metrics::queueDepth);
             queue.start();
             leading = true;
-            if (onLeadership != null) {
-                Runnable resume = onLeadership.apply(this);
-                if (resume != null) {
-                    resume.run();
-                }
-            }
+            scaleDown.resume();
             resync = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "nodegroup-resync");
                 t.setDaemon(true);
@@ -166,6 +162,7 @@ public final class Controller implements AutoCloseable {
             LOG.warn("{} stopped leading: stopping all actions", config.identity());
             leading = false;
             loop.stop();
+            scaleDown.stop();
             resync.shutdownNow();
             // a reconcile in the middle of a provider call finishes it (it has its own deadline), no new one starts
             queue.shutdown(Duration.ZERO);
@@ -285,6 +282,7 @@ public final class Controller implements AutoCloseable {
             if (resync != null) {
                 resync.shutdownNow();
             }
+            scaleDown.shutdown(grace);
             if (queue != null && !queue.shutdown(grace)) {
                 LOG.warn("work still running after {}; leaving it", grace);
             }
@@ -302,7 +300,7 @@ public final class Controller implements AutoCloseable {
         shutdown(config.shutdownGracePeriod());
     }
 
-    ScaleDownActuator scaleDown() {
+    public ScaleDownActuator scaleDown() {
         return scaleDown;
     }
 }

@@ -85,6 +85,7 @@ public final class NodeGroupReconciler {
         NodeGroup group = cache.nodeGroup(namespace, name);
         if (group == null) {
             forget(name);
+            provider.forgetGroup(key);
             return null;
         }
         try (LogContext ignored = LogContext.forNodeGroup(key)) {
@@ -252,7 +253,8 @@ public final class NodeGroupReconciler {
             }
             pending = true;
             try {
-                if (server != null) {
+                // a server the provider lists as deleting was asked to go already: asking again is a second delete
+                if (server != null && server.state() != ProviderServer.State.DELETING) {
                     provider.deleteServer(seen.target(), server.id());
                     LOG.info("deleted server {} ({}) of NodeGroup {}", server.id(), name, seen.target().key());
                 }
@@ -320,8 +322,10 @@ public final class NodeGroupReconciler {
                 ? spec.getPreferredInstanceType() : spec.getOfferingIDs().get(0);
         int created = 0;
         for (long i = 0; i < missing; i++) {
-            // the slot number makes retries of the same missing server reuse one request id
-            String requestId = group.getMetadata().getUid() + "/" + (active + i + 1) + "/" + desired;
+            // the slot makes retries of the same missing server reuse one request id; the time window gives a
+            // create whose server never appeared a fresh id once the provisioning timeout has passed
+            long window = now.toEpochMilli() / Math.max(1, provisioningTimeout.toMillis());
+            String requestId = group.getMetadata().getUid() + "/" + (active + i + 1) + "/" + desired + "/" + window;
             ProviderServer server = provider.createServer(seen.target(), offering, requestId);
             LOG.info("created server {} ({}) for NodeGroup {}", server.id(), server.hostname(), seen.target().key());
             created++;

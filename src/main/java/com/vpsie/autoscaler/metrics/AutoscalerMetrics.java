@@ -189,7 +189,7 @@ public final class AutoscalerMetrics {
                         Duration.ofMinutes(20))
                 .register(registry).record(took);
         DistributionSummary.builder(PREFIX + "node.drain.pods.evicted").tags("nodegroup", group)
-                .serviceLevelObjectives(0, 1, 5, 10, 20, 50, 100)
+                .serviceLevelObjectives(1, 5, 10, 20, 50, 100)
                 .register(registry).record(podsEvicted);
     }
 

@@ -27,7 +27,7 @@ public final class AutoscalingPlanner {
     }
 
     /** The registered nodes, each with its role at {@code now}, and the pods bound to them. */
-    static SimulatedCluster simulate(ClusterSnapshot snapshot, Instant now, PlannerSettings settings) {
+    public static SimulatedCluster simulate(ClusterSnapshot snapshot, Instant now, PlannerSettings settings) {
         SimulatedCluster cluster = new SimulatedCluster();
         for (NodeInfo node : snapshot.nodes()) {
             cluster.addRegisteredNode(node, roleOf(node, now, settings.nodeStartupTimeout()));

@@ -27,4 +27,8 @@ public interface CloudProvider {
 
     /** The {@code spec.providerID} prefix of this provider's nodes, e.g. {@code vpsie://}. */
     String providerIdPrefix();
+
+    /** Drops what the provider remembers about a NodeGroup ("namespace/name") that was deleted. */
+    default void forgetGroup(String groupKey) {
+    }
 }

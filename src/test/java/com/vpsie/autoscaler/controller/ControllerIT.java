@@ -86,8 +86,8 @@ class ControllerIT {
         };
         AutoscalerMetrics metrics = new AutoscalerMetrics();
         Controller c = new Controller(ControllerFixtures.config(leaderElect, identity), kube.client(), cloud,
-                metrics, new KubernetesEventRecorder(kube.client(), Clock.systemUTC(), identity, metrics), recording,
-                Clock.systemUTC(), null);
+                metrics, new KubernetesEventRecorder(kube.client(), Clock.systemUTC(), identity, metrics),
+                snapshots -> recording, Clock.systemUTC());
         controllers.add(c);
         c.start();
         return c;

@@ -1,0 +1,277 @@
+package com.vpsie.autoscaler.provider.vpsie;
+
+import com.fasterxml.jackson.annotation.JsonAlias;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The VPSie wire format in one place: paths, header and form names, the reply envelope and the DTOs. The client
+ * and the simulator both use it, so they cannot drift apart.
+ *
+ * <p>No public reference documentation of the VPSie API exists. Everything here comes from VPSie's own open
+ * clients (the Go SDK {@code govpsie}, the Terraform provider, the cloud-controller-manager and the Go
+ * autoscaler). Where those clients do not show a detail, it is <b>inferred</b> and marked so on the member;
+ * paths are configurable through {@link Paths} for that reason. Inferred, in short:
+ * <ul>
+ *   <li>which node group a cluster node belongs to ({@code group_id} on {@link ClusterNodeDto}), and a node's
+ *       {@code status} and {@code boxsize_id};</li>
+ *   <li>the words {@code status} takes ("running", "provisioning", ...);</li>
+ *   <li>that deleting an unknown worker answers 404 or an error whose message says "not found";</li>
+ *   <li>that the envelope's {@code code} follows HTTP status numbers (401, 404, 429, 5xx) when present, and
+ *       that {@code error} may also be a non-empty string (the Go client's error type has it as a string);</li>
+ *   <li>the token's {@code expires} formats other than RFC 3339.</li>
+ * </ul>
+ * Shown by the public clients: the paths, the form fields of the token exchange, the {@code Vpsie-Auth}
+ * header, the envelope, the add-worker reply being {@code data: true} or an object with {@code id} and
+ * {@code identifier}, and the field names of node groups, offers, cluster nodes and VMs.
+ */
+public final class VpsieWire {
+
+    /** Header carrying a static access token (the Go autoscaler's "simple token" mode). */
+    public static final String STATIC_TOKEN_HEADER = "Vpsie-Auth";
+    public static final String FORM_CLIENT_ID = "clientId";
+    public static final String FORM_CLIENT_SECRET = "clientSecret";
+
+    // Reply envelope {error, code, message, data}: an HTTP 200 can still carry error=true.
+    public static final String ENVELOPE_ERROR = "error";
+    public static final String ENVELOPE_CODE = "code";
+    public static final String ENVELOPE_MESSAGE = "message";
+    public static final String ENVELOPE_DATA = "data";
+
+    /** Path placeholders used by {@link Paths}. */
+    public static final String CLUSTER = "cluster";
+    public static final String GROUP = "group";
+    public static final String ID = "id";
+
+    private static final DateTimeFormatter SPACE_SEPARATED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private VpsieWire() {
+    }
+
+    /** One Jackson mapper configured for VPSie replies: unknown fields are ignored, numbers coerce to strings. */
+    public static ObjectMapper mapper() {
+        return JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
+
+    /**
+     * Path templates relative to the base URL, with {@code {cluster}}, {@code {group}} and {@code {id}}
+     * placeholders. Defaults are the paths the Go autoscaler calls; the Go SDK puts the same Kubernetes calls
+     * under {@code /apps/v2} and VM calls under {@code /api/v2}, which a different base URL covers.
+     */
+    public record Paths(String auth, String nodeGroups, String offers, String addWorker, String deleteWorker,
+                        String cluster, String clusters, String vms, String vm) {
+
+        public Paths {
+            for (String p : List.of(auth, nodeGroups, offers, addWorker, deleteWorker, cluster, clusters, vms, vm)) {
+                Objects.requireNonNull(p, "path template");
+                if (!p.startsWith("/")) {
+                    throw new IllegalArgumentException("path template must start with '/': " + p);
+                }
+            }
+        }
+
+        public static Paths defaults() {
+            return new Paths(
+                    "/auth/from/api",
+                    "/k8s/node/groups/byClusterId/{cluster}",
+                    "/k8s/offers",
+                    "/k8s/cluster/byId/{cluster}/add/slave/group/{group}",
+                    "/k8s/cluster/byId/{cluster}/delete/slave",
+                    "/k8s/cluster/byId/{cluster}",
+                    "/k8s/cluster/all",
+                    "/vm",
+                    "/vm/{id}");
+        }
+
+        /** The template's segments with placeholders replaced (values are not yet URL-encoded). */
+        public static List<String> segments(String template, Map<String, String> params) {
+            List<String> out = new ArrayList<>();
+            for (String segment : template.split("/")) {
+                if (segment.isEmpty()) {
+                    continue;
+                }
+                if (segment.startsWith("{") && segment.endsWith("}")) {
+                    String key = segment.substring(1, segment.length() - 1);
+                    String value = params.get(key);
+                    if (value == null || value.isEmpty()) {
+                        throw new IllegalArgumentException("no value for path placeholder {" + key + "}");
+                    }
+                    out.add(value);
+                } else {
+                    out.add(segment);
+                }
+            }
+            return out;
+        }
+    }
+
+    // ---- auth ----
+
+    /** Reply of {@code POST /auth/from/api}: {@code {accessToken: {token, expires}, refreshToken, error, message, code}}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record TokenReply(@JsonProperty("accessToken") TokenValue accessToken,
+                             @JsonProperty("refreshToken") TokenValue refreshToken,
+                             @JsonProperty("error") boolean error,
+                             @JsonProperty("message") String message,
+                             @JsonProperty("code") Object code) {
+
+        @Override
+        public String toString() {
+            return "TokenReply[error=" + error + ", code=" + code + "]";
+        }
+    }
+
+    /**
+     * A token and its expiry. {@code expires} is RFC 3339 in the Go autoscaler; epoch seconds and
+     * "yyyy-MM-dd HH:mm:ss" (UTC) are accepted too (inferred: other VPSie replies use that form for dates).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record TokenValue(@JsonProperty("token") String token, @JsonProperty("expires") String expires) {
+
+        @Override
+        public String toString() {
+            return "TokenValue[token=<redacted>, expires=" + expires + "]";
+        }
+    }
+
+    // ---- Kubernetes node groups, offers, clusters ----
+
+    /** An item of {@code GET /k8s/node/groups/byClusterId/{cluster}}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record NodeGroupDto(@JsonProperty("id") Long id,
+                               @JsonProperty("group_name") String groupName,
+                               @JsonProperty("identifier") String identifier,
+                               @JsonProperty("boxsize_id") String boxsizeId,
+                               @JsonProperty("datacenter_id") Long datacenterId,
+                               @JsonProperty("dcIdentifier") String dcIdentifier,
+                               @JsonProperty("cpu") Integer cpu,
+                               @JsonProperty("ram") Integer ram,
+                               @JsonProperty("ssd") Integer ssd,
+                               @JsonProperty("nodes_count") Integer nodesCount,
+                               @JsonProperty("cluster_id") Long clusterId,
+                               @JsonProperty("project_id") Long projectId) {
+    }
+
+    /** Body of {@code POST /k8s/offers}. */
+    public record OffersRequest(@JsonProperty("dcIdentifier") String dcIdentifier) {
+    }
+
+    /** An item of {@code POST /k8s/offers}: cpu in cores, ram in MB, disk in GB, price per month and per hour. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record OfferDto(@JsonProperty("id") String id,
+                           @JsonProperty("name") String name,
+                           @JsonProperty("cpu") Integer cpu,
+                           @JsonProperty("ram") Integer ram,
+                           @JsonProperty("disk") Integer disk,
+                           @JsonProperty("price") Double price,
+                           @JsonProperty("hourly_price") Double hourlyPrice) {
+    }
+
+    /** {@code data} of {@code GET /k8s/cluster/byId/{cluster}}: the cluster with its nodes. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ClusterDto(@JsonProperty("identifier") String identifier,
+                             @JsonProperty("cluster_name") String clusterName,
+                             @JsonProperty("nodes") List<ClusterNodeDto> nodes) {
+    }
+
+    /**
+     * A node of a cluster; the add-worker reply uses the same shape when it returns an object.
+     *
+     * <p><b>Inferred:</b> {@code group_id} (also read as {@code groupId}, {@code node_group_id}) naming the node
+     * group a worker belongs to, and {@code status} / {@code boxsize_id} on cluster nodes. The public clients
+     * show {@code id, identifier, hostname, default_ip, private_ip, node_type, datacenter_id, created_on} only.
+     * The provider refuses to attribute servers when no node carries a group id, rather than assume none exist.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ClusterNodeDto(@JsonProperty("id") Long id,
+                                 @JsonProperty("identifier") String identifier,
+                                 @JsonProperty("hostname") String hostname,
+                                 @JsonProperty("default_ip") String defaultIp,
+                                 @JsonProperty("private_ip") String privateIp,
+                                 @JsonProperty("node_type") Integer nodeType,
+                                 @JsonProperty("group_id") @JsonAlias({"groupId", "node_group_id", "nodeGroupId"})
+                                 Long groupId,
+                                 @JsonProperty("boxsize_id") String boxsizeId,
+                                 @JsonProperty("datacenter_id") Long datacenterId,
+                                 @JsonProperty("status") String status,
+                                 @JsonProperty("created_on") String createdOn) {
+    }
+
+    /** Body of {@code DELETE /k8s/cluster/byId/{cluster}/delete/slave}. */
+    public record DeleteWorkerRequest(@JsonProperty("identifier") String identifier) {
+    }
+
+    /** An item of {@code GET /k8s/cluster/all}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ClusterSummaryDto(@JsonProperty("identifier") String identifier,
+                                    @JsonProperty("cluster_name") String clusterName,
+                                    @JsonProperty("count") Integer count) {
+    }
+
+    /** A VM of {@code GET /vm} and {@code GET /vm/{id}}, with the Go autoscaler's field names. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record VmDto(@JsonProperty("id") Long id,
+                        @JsonProperty("identifier") String identifier,
+                        @JsonProperty("hostname") String hostname,
+                        @JsonProperty("status") String status,
+                        @JsonProperty("default_ip") String defaultIp,
+                        @JsonProperty("boxsize_id") String boxsizeId,
+                        @JsonProperty("datacenter_id") Long datacenterId,
+                        @JsonProperty("created_on") String createdOn) {
+    }
+
+    // ---- values ----
+
+    /** Formats an instant the way the simulator writes {@code created_on} and token expiry (RFC 3339, UTC). */
+    public static String formatTimestamp(Instant instant) {
+        return DateTimeFormatter.ISO_INSTANT.format(instant);
+    }
+
+    /**
+     * Parses {@code created_on} / {@code expires}: RFC 3339, "yyyy-MM-dd HH:mm:ss" read as UTC, or epoch seconds
+     * (epoch milliseconds when the number is too large to be seconds). Null when absent or unreadable.
+     */
+    public static Instant parseTimestamp(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String s = text.trim();
+        try {
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeParseException ignored) {
+            // not RFC 3339; try the other forms
+        }
+        try {
+            return LocalDateTime.parse(s, SPACE_SEPARATED).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException ignored) {
+            // not space separated either
+        }
+        if (s.matches("\\d{1,15}")) {
+            long n = Long.parseLong(s);
+            return n > 100_000_000_000L ? Instant.ofEpochMilli(n) : Instant.ofEpochSecond(n);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,457 @@
+package com.vpsie.autoscaler.scaledown;
+
+import com.vpsie.autoscaler.controller.EventRecorder;
+import com.vpsie.autoscaler.controller.InvolvedObject;
+import com.vpsie.autoscaler.controller.LogContext;
+import com.vpsie.autoscaler.controller.ScaleDownActuator;
+import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
+import com.vpsie.autoscaler.model.ClusterSnapshot;
+import com.vpsie.autoscaler.model.NodeGroupInfo;
+import com.vpsie.autoscaler.model.NodeInfo;
+import com.vpsie.autoscaler.model.PodInfo;
+import com.vpsie.autoscaler.model.WellKnown;
+import com.vpsie.autoscaler.plan.Plan;
+import com.vpsie.autoscaler.plan.PlannerSettings;
+import com.vpsie.autoscaler.scaledown.DrainAdmission.Candidate;
+import com.vpsie.autoscaler.scaledown.DrainAdmission.GroupSize;
+import com.vpsie.autoscaler.scaledown.DrainAdmission.Running;
+import com.vpsie.autoscaler.scaledown.DrainResult.Outcome;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out scale-down: admits the candidates of each pass within the limits, drains them on a bounded
+ * executor, and on failure has the marks undone by the {@link CleanupExecutor}, emits {@code ScaleDownFailed},
+ * counts the error and puts the group in a failure cooldown. It never deletes a server or a Node: a drained node
+ * is the NodeGroup reconciler's to delete.
+ *
+ * <p>Lifecycle: {@link #resume()} when this replica starts leading (and at start) finishes or undoes what an
+ * earlier process left on nodes and starts a periodic sweep for leftover marks; {@link #stop()} on lease loss
+ * cancels every drain and lets the undos run detached; {@link #close()} at shutdown also waits for the undos.
+ */
+public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ScaleDownManager.class);
+
+    /** A drain this process runs; removed from {@link #drains} when it ends. */
+    private static final class Drain {
+        final NodeDrainer.Request request;
+        final AtomicBoolean started = new AtomicBoolean();
+        /** Set by {@link #stop()}: a drain still queued then never starts, even if leadership is back by then. */
+        volatile boolean cancelled;
+        volatile Future<?> future;
+
+        Drain(NodeDrainer.Request request) {
+            this.request = request;
+        }
+
+        boolean empty() {
+            return request.kind() == Plan.ScaleDownKind.Empty;
+        }
+    }
+
+    private final KubernetesClient client;
+    private final NodeDrainer drainer;
+    private final CleanupExecutor cleanup;
+    private final Supplier<ClusterSnapshot> snapshots;
+    private final DrainSettings settings;
+    private final EventRecorder events;
+    private final AutoscalerMetrics metrics;
+    private final Clock clock;
+
+    private final ThreadPoolExecutor drainExecutor;
+    private final ScheduledExecutorService sweeper;
+    private final Object lifecycle = new Object();
+    private ScheduledFuture<?> sweep;
+    private volatile boolean active = true;
+    private volatile boolean closed;
+
+    /** In-flight drains by node; an entry goes when its drain ends. */
+    private final ConcurrentHashMap<String, Drain> drains = new ConcurrentHashMap<>();
+    /** End of the failure cooldown by group; expired entries are dropped whenever it is read. */
+    private final ConcurrentHashMap<String, Instant> cooldownUntil = new ConcurrentHashMap<>();
+
+    /**
+     * @param client the controller's client (drain evictions use a derived view of it without fabric8's retries)
+     * @param snapshots a fresh cluster snapshot, for re-checks and for admitting resumed drains
+     * @param planner the decision core's settings, for the re-check's fresh plan
+     * @param clock drain timestamps, drain age and the failure cooldown
+     */
+    public ScaleDownManager(KubernetesClient client, Supplier<ClusterSnapshot> snapshots, PlannerSettings planner,
+                            DrainSettings settings, EventRecorder events, AutoscalerMetrics metrics, Clock clock) {
+        this(client, snapshots, planner, settings, events, metrics, clock,
+                new NodeDrainer(client, snapshots, planner, settings, clock));
+    }
+
+    /** With another way to list a node's pods (tests on an API server without field selectors on spec). */
+    public ScaleDownManager(KubernetesClient client, NodeDrainer.PodLister pods, Supplier<ClusterSnapshot> snapshots,
+                            PlannerSettings planner, DrainSettings settings, EventRecorder events,
+                            AutoscalerMetrics metrics, Clock clock) {
+        this(client, snapshots, planner, settings, events, metrics, clock,
+                new NodeDrainer(client, Objects.requireNonNull(pods, "pods"), snapshots, planner, settings, clock));
+    }
+
+    private ScaleDownManager(KubernetesClient client, Supplier<ClusterSnapshot> snapshots, PlannerSettings planner,
+                             DrainSettings settings, EventRecorder events, AutoscalerMetrics metrics, Clock clock,
+                             NodeDrainer drainer) {
+        // no fabric8 retries under our own (undo retries, periodic sweep): each call ends within the request timeout
+        this.client = NodeDrainer.withoutRetries(client, settings.requestTimeout());
+        this.drainer = drainer;
+        this.cleanup = new CleanupExecutor(this.client, settings.cleanupDeadline(), settings.cleanupRetry());
+        this.snapshots = snapshots;
+        this.settings = settings;
+        this.events = events;
+        this.metrics = metrics;
+        this.clock = clock;
+        int threads = settings.maxEmptyBulkDelete() + settings.maxDrainParallelism();
+        AtomicInteger n = new AtomicInteger();
+        // admission keeps in-flight drains within the limits, so the queue never holds more than a pass's worth
+        this.drainExecutor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> daemon(r, "scale-down-drain-" + n.incrementAndGet()));
+        this.drainExecutor.allowCoreThreadTimeOut(true);
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "scale-down-sweep"));
+    }
+
+    // ---- ScaleDownActuator ----
+
+    @Override
+    public void submit(List<Plan.ScaleDown> nodes, ClusterSnapshot snapshot) {
+        if (!active || closed) {
+            LOG.debug("not leading: ignoring {} scale-down candidate(s)", nodes.size());
+            return;
+        }
+        Instant now = clock.instant();
+        List<Candidate> candidates = new ArrayList<>();
+        Map<String, Plan.ScaleDown> byNode = new HashMap<>();
+        for (Plan.ScaleDown d : nodes) {
+            if (inFailureCooldown(d.nodeGroup(), now)) {
+                continue;
+            }
+            candidates.add(new Candidate(d.node(), d.nodeGroup(), d.reason() == Plan.ScaleDownKind.Empty, false));
+            byNode.put(d.node(), d);
+        }
+        synchronized (lifecycle) {
+            DrainAdmission.Decision decision = DrainAdmission.admit(candidates, groupSizes(snapshot), running(),
+                    settings.maxEmptyBulkDelete(), settings.maxDrainParallelism());
+            reportHeld(decision);
+            for (Candidate c : decision.admitted()) {
+                Plan.ScaleDown d = byNode.get(c.node());
+                Set<String> pods = new HashSet<>();
+                for (PodInfo p : snapshot.podsOn(c.node())) {
+                    pods.add(p.key());
+                }
+                start(new NodeDrainer.Request(c.node(), c.group(), d.reason(), pods, null));
+            }
+        }
+    }
+
+    @Override
+    public boolean inFailureCooldown(String nodeGroup, Instant now) {
+        cooldownUntil.entrySet().removeIf(e -> !e.getValue().isAfter(now));
+        Instant until = cooldownUntil.get(nodeGroup);
+        return until != null && until.isAfter(now);
+    }
+
+    // ---- lifecycle ----
+
+    /**
+     * Call when this replica starts leading (and at start without election). Returns at once: finishing or
+     * undoing the marks an earlier process left happens in the background, and from then on every
+     * sweep interval, so no node stays marked by us for good even if an undo failed.
+     */
+    public void resume() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            active = true;
+            if (sweep == null) {
+                sweep = sweeper.scheduleWithFixedDelay(this::sweepQuietly, 0, settings.sweepInterval().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /**
+     * Lease lost: takes no new drains, cancels every drain in flight and stops the sweep. Undos of cancelled drains
+     * run detached on the cleanup executor. Returns at once.
+     */
+    public void stop() {
+        synchronized (lifecycle) {
+            active = false;
+            if (sweep != null) {
+                sweep.cancel(true);
+                sweep = null;
+            }
+            for (Drain d : drains.values()) {
+                d.cancelled = true;
+                Future<?> f = d.future;
+                if (f != null) {
+                    f.cancel(true);
+                }
+                if (!d.started.get()) {
+                    // cancelled before it ran: it marked nothing
+                    drains.remove(d.request.node(), d);
+                }
+            }
+        }
+    }
+
+    /** Shutdown with the undo deadline as grace; see {@link #shutdown(Duration)}. */
+    @Override
+    public void close() {
+        shutdown(settings.cleanupDeadline());
+    }
+
+    /**
+     * Shutdown: {@link #stop()}, then waits up to {@code grace} in all for the cancelled drains to hand over and for
+     * their undos. What is still unfinished then is left to the next leader's sweep.
+     */
+    public void shutdown(Duration grace) {
+        long end = System.nanoTime() + grace.toNanos();
+        stop();
+        synchronized (lifecycle) {
+            closed = true;
+        }
+        drainExecutor.shutdown();
+        sweeper.shutdownNow();
+        try {
+            // a cancelled drain ends at its next blocking call; its undo is queued before it leaves
+            if (!drainExecutor.awaitTermination(Math.max(0, end - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                LOG.warn("drains still running at shutdown; their marks are undone by the next leader's sweep");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            cleanup.close(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+            drainExecutor.shutdownNow();
+        }
+    }
+
+    /** Nodes being drained by this process now. */
+    public Set<String> drainsInFlight() {
+        return Set.copyOf(drains.keySet());
+    }
+
+    /** Waits until no drain and no undo is in flight, up to {@code timeout}; for tests and shutdown. */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!drains.isEmpty()) {
+            if (System.nanoTime() - end > 0) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return cleanup.awaitIdle(Duration.ofNanos(Math.max(0, end - System.nanoTime())));
+    }
+
+    // ---- draining ----
+
+    private void start(NodeDrainer.Request request) {
+        Drain drain = new Drain(request);
+        if (drains.putIfAbsent(request.node(), drain) != null) {
+            return;
+        }
+        try {
+            drain.future = drainExecutor.submit(() -> run(drain));
+        } catch (RuntimeException rejected) {
+            drains.remove(request.node(), drain);
+            LOG.warn("cannot start draining node {}: {}", request.node(), rejected.toString());
+        }
+    }
+
+    private void run(Drain drain) {
+        NodeDrainer.Request request = drain.request;
+        if (drain.cancelled || !drain.started.compareAndSet(false, true)) {
+            drains.remove(request.node(), drain);
+            return;
+        }
+        long began = System.nanoTime();
+        try (LogContext ignored = LogContext.forNodeGroup(request.group())) {
+            DrainResult result = drainer.drain(request);
+            Duration took = Duration.ofNanos(System.nanoTime() - began);
+            finish(request, result, took);
+        } catch (RuntimeException e) {
+            // a Future would swallow it silently
+            LOG.error("bookkeeping after the drain of node {} failed", request.node(), e);
+        } finally {
+            // the undo, if any, is queued by now, so a sweep that no longer sees the drain sees the undo
+            drains.remove(request.node(), drain);
+        }
+    }
+
+    private void finish(NodeDrainer.Request request, DrainResult result, Duration took) {
+        String node = request.node();
+        if (result.needsUndo()) {
+            cleanup.undo(node, result.startedAt(), result.reason());
+        }
+        if (result.outcome() == Outcome.SKIPPED) {
+            LOG.info("scale-down of node {} skipped: {}", node, result.detail());
+            return;
+        }
+        if (result.failed()) {
+            failed(node, request.group(), result.reason(), result.detail());
+            if (result.outcome() == Outcome.ABORTED) {
+                metrics.safetyCheckFailed(result.reason());
+            }
+        }
+        metrics.nodeDrain(request.group(), result.outcome() == Outcome.DRAINED ? "success" : result.outcome().word(),
+                took, result.podsEvicted());
+    }
+
+    /** Every scale-down that did not end drained: event, error count and the group's cooldown. */
+    private void failed(String node, String group, String reason, String detail) {
+        LOG.warn("scale-down of node {} in NodeGroup {} failed ({}): {}", node, group, reason, detail);
+        events.warning(nodeRef(node), "ScaleDownFailed", "scale-down failed (" + reason + "): " + detail);
+        metrics.scaleDownError(group, reason);
+        cooldownUntil.merge(group, clock.instant().plus(settings.failureCooldown()),
+                (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    // ---- resume and the sweep of leftover marks ----
+
+    private void sweepQuietly() {
+        try {
+            sweepMarks();
+        } catch (RuntimeException e) {
+            LOG.warn("looking for leftover scale-down marks failed; trying again in {}: {}", settings.sweepInterval(),
+                    e.toString());
+        }
+    }
+
+    /**
+     * Every node carrying our marks that no drain of this process owns: drained ones are the reconciler's;
+     * draining ones younger than the longest possible drain resume (the re-check decides if they are still
+     * wanted); everything else is undone.
+     */
+    private void sweepMarks() {
+        if (!active || closed) {
+            return;
+        }
+        Instant now = clock.instant();
+        List<Node> nodes = client.nodes().list().getItems();
+        List<Candidate> resumable = new ArrayList<>();
+        Map<String, NodeMarks> marksByNode = new HashMap<>();
+        for (Node node : nodes) {
+            String name = node.getMetadata().getName();
+            NodeMarks marks = NodeMarkExecutor.marksOf(node);
+            if (!marks.any() || marks.drained() || drains.containsKey(name) || cleanup.pending(name)) {
+                continue;
+            }
+            String group = node.getMetadata().getLabels() == null ? null
+                    : node.getMetadata().getLabels().get(WellKnown.NODEGROUP_LABEL);
+            if (!marks.draining() || group == null || marks.kind() == null) {
+                undoLeftover(name, group, marks, DrainResult.LEFTOVER_MARK,
+                        "node carries scale-down marks without a drain to finish");
+            } else if (marks.expired(now, settings.drainDeadline())) {
+                undoLeftover(name, group, marks, DrainResult.DRAIN_EXPIRED, "the drain begun at "
+                        + marks.startedAt() + " is older than the longest drain (" + settings.drainDeadline() + ")");
+            } else {
+                marksByNode.put(name, marks);
+                resumable.add(new Candidate(name, group, marks.kind() == Plan.ScaleDownKind.Empty, true));
+            }
+        }
+        if (resumable.isEmpty()) {
+            return;
+        }
+        ClusterSnapshot snapshot = snapshots.get();
+        synchronized (lifecycle) {
+            if (!active || closed) {
+                return;
+            }
+            DrainAdmission.Decision decision = DrainAdmission.admit(resumable, groupSizes(snapshot), running(),
+                    settings.maxEmptyBulkDelete(), settings.maxDrainParallelism());
+            for (DrainAdmission.Held h : decision.held()) {
+                if (!h.reason().equals(DrainAdmission.ALREADY_DRAINING)) {
+                    NodeMarks marks = marksByNode.get(h.candidate().node());
+                    undoLeftover(h.candidate().node(), h.candidate().group(), marks, DrainResult.NOT_ADMITTED,
+                            "the drain left by an earlier process cannot go on: " + h.reason());
+                }
+            }
+            for (Candidate c : decision.admitted()) {
+                NodeMarks marks = marksByNode.get(c.node());
+                LOG.info("resuming the drain of node {} left by an earlier process", c.node());
+                start(new NodeDrainer.Request(c.node(), c.group(), marks.kind(), Set.of(), marks.startedAt()));
+            }
+        }
+    }
+
+    private void undoLeftover(String node, String group, NodeMarks marks, String reason, String detail) {
+        cleanup.undo(node, marks.startedAt(), reason);
+        if (group != null) {
+            failed(node, group, reason, detail);
+        } else {
+            LOG.warn("undoing scale-down marks on node {} ({}): {}", node, reason, detail);
+        }
+    }
+
+    // ---- admission inputs ----
+
+    private List<Running> running() {
+        List<Running> out = new ArrayList<>();
+        drains.values().forEach(d -> out.add(new Running(d.request.node(), d.request.group(), d.empty())));
+        return out;
+    }
+
+    /** Per group: its minimum, and its nodes that stay (not marked, not being deleted, not being drained here). */
+    private Map<String, GroupSize> groupSizes(ClusterSnapshot snapshot) {
+        Map<String, GroupSize> sizes = new HashMap<>();
+        for (NodeGroupInfo g : snapshot.nodeGroups().values()) {
+            int remaining = 0;
+            for (NodeInfo n : snapshot.nodesOf(g.name())) {
+                boolean marked = n.markedForDeletion() || n.deleting()
+                        || NodeMarks.read(n.annotations(), n.taints()).any();
+                if (!marked && !drains.containsKey(n.name())) {
+                    remaining++;
+                }
+            }
+            sizes.put(g.name(), new GroupSize(g.minNodes(), remaining));
+        }
+        return sizes;
+    }
+
+    private void reportHeld(DrainAdmission.Decision decision) {
+        for (DrainAdmission.Held h : decision.held()) {
+            switch (h.reason()) {
+                case DrainAdmission.MIN_SIZE, DrainAdmission.MAX_EMPTY, DrainAdmission.MAX_PARALLEL -> {
+                    metrics.scaleDownBlocked(h.reason());
+                    LOG.debug("scale-down of node {} held: {}", h.candidate().node(), h.reason());
+                }
+                default -> LOG.debug("scale-down of node {} skipped: {}", h.candidate().node(), h.reason());
+            }
+        }
+    }
+
+    private static InvolvedObject nodeRef(String node) {
+        return new InvolvedObject("Node", "v1", null, node, null);
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+}

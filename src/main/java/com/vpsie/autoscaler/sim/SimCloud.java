@@ -1,0 +1,273 @@
+package com.vpsie.autoscaler.sim;
+
+import com.vpsie.autoscaler.provider.vpsie.VpsieWire;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The state of the simulated VPSie account: Kubernetes clusters, their node groups and servers, and the sizes
+ * offered per datacenter. Thread-safe; every method is short and never blocks.
+ */
+public final class SimCloud {
+
+    /** A refusal the HTTP layer turns into an error reply. */
+    public static final class SimError extends Exception {
+        private final int status;
+
+        SimError(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        /** The HTTP status to answer with (200 for an error envelope, as VPSie does for business refusals). */
+        public int status() {
+            return status;
+        }
+    }
+
+    private record Cluster(String identifier, String name, String datacenter, long numericId) {
+    }
+
+    private record Group(long id, String identifier, String name, String clusterId, String boxsizeId) {
+    }
+
+    private final Clock clock;
+    private final Map<String, Cluster> clusters = new LinkedHashMap<>();
+    private final Map<Long, Group> groups = new LinkedHashMap<>();
+    private final Map<Long, SimNode> nodes = new LinkedHashMap<>();
+    private final Map<String, List<VpsieWire.OfferDto>> offers = new LinkedHashMap<>();
+    private long sequence;
+    private Duration readyAfter = Duration.ofSeconds(30);
+    private int maxWorkersPerCluster = Integer.MAX_VALUE;
+    private boolean nodesCarryGroupId = true;
+
+    public SimCloud(Clock clock) {
+        this.clock = clock;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** How long a new server reports "provisioning" before "running". */
+    public synchronized SimCloud readyAfter(Duration delay) {
+        readyAfter = delay;
+        return this;
+    }
+
+    /** Adding a worker beyond this answers the plan-limit error. */
+    public synchronized SimCloud maxWorkersPerCluster(int max) {
+        maxWorkersPerCluster = max;
+        return this;
+    }
+
+    /**
+     * Whether cluster listings name each worker's node group (the default). Off, the simulator answers like an
+     * API version whose node list lacks the field, which the provider must refuse to guess around.
+     */
+    public synchronized SimCloud nodesCarryGroupId(boolean carry) {
+        nodesCarryGroupId = carry;
+        return this;
+    }
+
+    /** A cluster with one control-plane node. */
+    public synchronized SimCloud addCluster(String identifier, String name, String datacenter) {
+        if (clusters.containsKey(identifier)) {
+            throw new IllegalArgumentException("cluster " + identifier + " exists");
+        }
+        long id = ++sequence;
+        clusters.put(identifier, new Cluster(identifier, name, datacenter, id));
+        newNode(identifier, null, name + "-master", null, datacenter, Duration.ZERO);
+        return this;
+    }
+
+    /** A node group of a cluster; returns its numeric id. */
+    public synchronized long addGroup(String clusterId, String groupName, String boxsizeId) {
+        if (!clusters.containsKey(clusterId)) {
+            throw new IllegalArgumentException("no cluster " + clusterId);
+        }
+        long id = ++sequence;
+        groups.put(id, new Group(id, uuid(id), groupName, clusterId, boxsizeId));
+        return id;
+    }
+
+    /** A size offered in a datacenter. */
+    public synchronized SimCloud addOffer(String datacenter, VpsieWire.OfferDto offer) {
+        offers.computeIfAbsent(datacenter, k -> new ArrayList<>()).add(offer);
+        return this;
+    }
+
+    /** Four general-purpose sizes (2–16 cores), ids 1–4, priced like a small cloud. */
+    public synchronized SimCloud addStandardOffers(String datacenter) {
+        addOffer(datacenter, new VpsieWire.OfferDto("1", "k8s-2c-4g", 2, 4096, 80, 20.0, 0.03));
+        addOffer(datacenter, new VpsieWire.OfferDto("2", "k8s-4c-8g", 4, 8192, 160, 40.0, 0.06));
+        addOffer(datacenter, new VpsieWire.OfferDto("3", "k8s-8c-16g", 8, 16384, 320, 80.0, 0.12));
+        addOffer(datacenter, new VpsieWire.OfferDto("4", "k8s-16c-32g", 16, 32768, 640, 160.0, 0.24));
+        return this;
+    }
+
+    /** A worker that exists already, ready now (a cluster's starting state). */
+    public synchronized SimNode addExistingWorker(String clusterId, long groupId) throws SimError {
+        Group g = group(clusterId, groupId);
+        Cluster c = clusters.get(clusterId);
+        return newNode(clusterId, groupId, g.name + "-w", g.boxsizeId, c.datacenter, Duration.ZERO);
+    }
+
+    // ---- what the HTTP layer calls ----
+
+    synchronized List<VpsieWire.NodeGroupDto> groupsOf(String clusterId) throws SimError {
+        Cluster c = cluster(clusterId);
+        List<VpsieWire.NodeGroupDto> out = new ArrayList<>();
+        for (Group g : groups.values()) {
+            if (g.clusterId.equals(clusterId)) {
+                int count = (int) nodes.values().stream().filter(n -> g.id == orZero(n.groupId())).count();
+                VpsieWire.OfferDto size = offer(c.datacenter, g.boxsizeId).orElse(null);
+                out.add(new VpsieWire.NodeGroupDto(g.id, g.name, g.identifier, g.boxsizeId, c.numericId,
+                        c.datacenter, size == null ? null : size.cpu(), size == null ? null : size.ram(),
+                        size == null ? null : size.disk(), count, c.numericId, 1L));
+            }
+        }
+        return out;
+    }
+
+    synchronized List<VpsieWire.OfferDto> offersIn(String datacenter) throws SimError {
+        List<VpsieWire.OfferDto> list = offers.get(datacenter);
+        if (list == null) {
+            throw new SimError(404, "Datacenter not found");
+        }
+        return List.copyOf(list);
+    }
+
+    synchronized SimNode addWorker(String clusterId, long groupId) throws SimError {
+        Group g = group(clusterId, groupId);
+        long workers = nodes.values().stream().filter(n -> n.clusterId().equals(clusterId) && !n.master()).count();
+        if (workers >= maxWorkersPerCluster) {
+            throw new SimError(200, "Node count exceeds the allowed limit for your plan");
+        }
+        return newNode(clusterId, groupId, g.name + "-w", g.boxsizeId, clusters.get(clusterId).datacenter, readyAfter);
+    }
+
+    synchronized void deleteWorker(String clusterId, String identifier) throws SimError {
+        cluster(clusterId);
+        SimNode node = nodes.values().stream()
+                .filter(n -> n.clusterId().equals(clusterId) && n.identifier().equals(identifier))
+                .findFirst().orElseThrow(() -> new SimError(404, "Node not found"));
+        if (node.master()) {
+            throw new SimError(400, "The control-plane node cannot be deleted");
+        }
+        nodes.remove(node.id());
+    }
+
+    synchronized VpsieWire.ClusterDto clusterWithNodes(String clusterId) throws SimError {
+        Cluster c = cluster(clusterId);
+        List<VpsieWire.ClusterNodeDto> list = nodes.values().stream()
+                .filter(n -> n.clusterId().equals(clusterId)).map(this::nodeDto).toList();
+        return new VpsieWire.ClusterDto(c.identifier, c.name, list);
+    }
+
+    synchronized List<VpsieWire.ClusterSummaryDto> clusterSummaries() {
+        return clusters.values().stream()
+                .map(c -> new VpsieWire.ClusterSummaryDto(c.identifier, c.name,
+                        (int) nodes.values().stream().filter(n -> n.clusterId().equals(c.identifier)).count()))
+                .toList();
+    }
+
+    synchronized List<VpsieWire.VmDto> vms() {
+        return nodes.values().stream().map(this::vmDto).toList();
+    }
+
+    synchronized VpsieWire.VmDto vm(long id) throws SimError {
+        SimNode n = nodes.get(id);
+        if (n == null) {
+            throw new SimError(404, "VM not found");
+        }
+        return vmDto(n);
+    }
+
+    synchronized void deleteVm(long id) throws SimError {
+        if (nodes.remove(id) == null) {
+            throw new SimError(404, "VM not found");
+        }
+    }
+
+    VpsieWire.ClusterNodeDto nodeDto(SimNode n) {
+        return new VpsieWire.ClusterNodeDto(n.id(), n.identifier(), n.hostname(), n.ip(), n.ip(),
+                n.master() ? 1 : 2, nodesCarryGroupId() ? n.groupId() : null, n.boxsizeId(), orZero(datacenterNumericId(n)), n.status(clock.instant()),
+                VpsieWire.formatTimestamp(n.createdAt()));
+    }
+
+    private synchronized boolean nodesCarryGroupId() {
+        return nodesCarryGroupId;
+    }
+
+    // ---- inspection ----
+
+    /** The workers of a node group, oldest first. */
+    public synchronized List<SimNode> workers(String clusterId, long groupId) {
+        return nodes.values().stream().filter(n -> n.clusterId().equals(clusterId) && orZero(n.groupId()) == groupId)
+                .sorted(Comparator.comparingLong(SimNode::id)).toList();
+    }
+
+    /** Every server of every cluster, control-plane nodes included. */
+    public synchronized List<SimNode> allNodes() {
+        return List.copyOf(nodes.values());
+    }
+
+    // ---- helpers ----
+
+    private SimNode newNode(String clusterId, Long groupId, String hostPrefix, String boxsize, String datacenter,
+                           Duration untilReady) {
+        long id = ++sequence;
+        var now = clock.instant();
+        SimNode node = new SimNode(id, uuid(id), hostPrefix + id, clusterId, groupId, boxsize, datacenter,
+                "10.0." + (id / 250) % 250 + "." + (id % 250 + 2), now, now.plus(untilReady));
+        nodes.put(id, node);
+        return node;
+    }
+
+    private VpsieWire.VmDto vmDto(SimNode n) {
+        return new VpsieWire.VmDto(n.id(), n.identifier(), n.hostname(), n.status(clock.instant()), n.ip(),
+                n.boxsizeId(), datacenterNumericId(n), VpsieWire.formatTimestamp(n.createdAt()));
+    }
+
+    private Long datacenterNumericId(SimNode n) {
+        Cluster c = clusters.get(n.clusterId());
+        return c == null ? null : (long) Math.abs(c.datacenter.hashCode() % 1000);
+    }
+
+    private Cluster cluster(String clusterId) throws SimError {
+        Cluster c = clusters.get(clusterId);
+        if (c == null) {
+            throw new SimError(404, "Cluster not found");
+        }
+        return c;
+    }
+
+    private Group group(String clusterId, long groupId) throws SimError {
+        cluster(clusterId);
+        Group g = groups.get(groupId);
+        if (g == null || !g.clusterId.equals(clusterId)) {
+            throw new SimError(404, "Node group not found");
+        }
+        return g;
+    }
+
+    private Optional<VpsieWire.OfferDto> offer(String datacenter, String id) {
+        return offers.getOrDefault(datacenter, List.of()).stream().filter(o -> o.id().equals(id)).findFirst();
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
+    }
+
+    /** Sortable by creation, shaped like VPSie's UUID identifiers. */
+    private static String uuid(long id) {
+        return String.format("%08x-5a1e-4000-8000-%012x", id, id * 2654435761L & 0xffffffffffffL);
+    }
+}

@@ -219,6 +219,23 @@ public final class SimCloud {
         return List.copyOf(nodes.values());
     }
 
+    /** A running worker with its group's name and its size: what a kubelet would register. */
+    public record RunningWorker(SimNode node, String groupName, VpsieWire.OfferDto offer) {
+    }
+
+    /** Workers whose servers are running now (the simulated kubelets register these as Nodes). */
+    public synchronized List<RunningWorker> runningWorkers() {
+        List<RunningWorker> out = new ArrayList<>();
+        for (SimNode n : nodes.values()) {
+            Group g = n.groupId() == null ? null : groups.get(n.groupId());
+            if (g == null || !"running".equals(n.status(clock.instant()))) {
+                continue;
+            }
+            out.add(new RunningWorker(n, g.name, offer(n.datacenter(), n.boxsizeId()).orElse(null)));
+        }
+        return out;
+    }
+
     // ---- helpers ----
 
     private SimNode newNode(String clusterId, Long groupId, String hostPrefix, String boxsize, String datacenter,

@@ -14,7 +14,7 @@ import com.vpsie.autoscaler.plan.Plan;
 import com.vpsie.autoscaler.provider.ProviderServer;
 import com.vpsie.autoscaler.sim.SimulatedKubelets;
 import com.vpsie.autoscaler.testing.FakeCloudProvider;
-import com.vpsie.autoscaler.testing.kube.StrictMockServer;
+import com.vpsie.autoscaler.sim.kube.StrictMockServer;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;

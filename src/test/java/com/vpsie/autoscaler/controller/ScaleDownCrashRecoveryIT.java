@@ -21,7 +21,7 @@ import com.vpsie.autoscaler.scaledown.DrainSettings;
 import com.vpsie.autoscaler.scaledown.NodeMarks;
 import com.vpsie.autoscaler.scaledown.ScaleDownManager;
 import com.vpsie.autoscaler.testing.FakeCloudProvider;
-import com.vpsie.autoscaler.testing.kube.StrictMockServer;
+import com.vpsie.autoscaler.sim.kube.StrictMockServer;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;

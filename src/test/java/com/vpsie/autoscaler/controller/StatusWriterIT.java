@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupStatus;
-import com.vpsie.autoscaler.testing.kube.StrictMockServer;
+import com.vpsie.autoscaler.sim.kube.StrictMockServer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

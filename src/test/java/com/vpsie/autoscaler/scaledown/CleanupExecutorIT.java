@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vpsie.autoscaler.plan.Plan;
 import com.vpsie.autoscaler.scaledown.NodeMarkExecutor.UndoOutcome;
-import com.vpsie.autoscaler.testing.kube.StrictMockServer;
+import com.vpsie.autoscaler.sim.kube.StrictMockServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;

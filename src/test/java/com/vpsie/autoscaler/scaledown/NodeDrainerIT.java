@@ -10,7 +10,7 @@ import com.vpsie.autoscaler.plan.Plan;
 import com.vpsie.autoscaler.plan.PlannerSettings;
 import com.vpsie.autoscaler.scaledown.DrainResult.Outcome;
 import com.vpsie.autoscaler.testing.GroupBuilder;
-import com.vpsie.autoscaler.testing.kube.StrictMockServer;
+import com.vpsie.autoscaler.sim.kube.StrictMockServer;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;

@@ -13,7 +13,7 @@ import com.vpsie.autoscaler.plan.Plan;
 import com.vpsie.autoscaler.plan.PlannerSettings;
 import com.vpsie.autoscaler.sim.MutableClock;
 import com.vpsie.autoscaler.testing.GroupBuilder;
-import com.vpsie.autoscaler.testing.kube.StrictMockServer;
+import com.vpsie.autoscaler.sim.kube.StrictMockServer;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.search.Search;

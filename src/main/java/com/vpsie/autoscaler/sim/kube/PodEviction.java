@@ -1,4 +1,4 @@
-package com.vpsie.autoscaler.testing.kube;
+package com.vpsie.autoscaler.sim.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.LabelSelector;

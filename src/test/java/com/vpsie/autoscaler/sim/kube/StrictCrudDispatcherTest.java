@@ -1,4 +1,4 @@
-package com.vpsie.autoscaler.testing.kube;
+package com.vpsie.autoscaler.sim.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package com.vpsie.autoscaler.testing.kube;
+package com.vpsie.autoscaler.sim.kube;
 
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusBuilder;

@@ -1,4 +1,4 @@
-package com.vpsie.autoscaler.testing.kube;
+package com.vpsie.autoscaler.sim.kube;
 
 import java.util.Optional;
 import java.util.Set;

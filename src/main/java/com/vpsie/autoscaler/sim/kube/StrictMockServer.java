@@ -1,6 +1,5 @@
-package com.vpsie.autoscaler.testing.kube;
+package com.vpsie.autoscaler.sim.kube;
 
-import com.vpsie.autoscaler.api.v1alpha1.NodeGroupCrdFiles;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -11,6 +10,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -73,9 +74,19 @@ public final class StrictMockServer implements AutoCloseable {
         return started;
     }
 
+    /** The CRD the build generates from the model; it is in the jar, and a test keeps crds/ equal to it. */
+    static final String CRD_RESOURCE = "META-INF/fabric8/nodegroups.autoscaler.vpsie.com-v1.yml";
+
     private void registerNodeGroupCrd() {
-        CustomResourceDefinition crd = NodeGroupCrdFiles.checkedIn();
-        client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        try (InputStream in = StrictMockServer.class.getClassLoader().getResourceAsStream(CRD_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(CRD_RESOURCE + " is not on the classpath; build with mvn package");
+            }
+            CustomResourceDefinition crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
+            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + CRD_RESOURCE, e);
+        }
     }
 
     /** The shared client; closed with the server. */

@@ -1,0 +1,28 @@
+# Multi-stage build of the controller image. Build from the repository root:
+#   docker build -t vpsie-autoscaler:0.1.0 .
+# The chart's default image is vpsie-autoscaler:<appVersion>; push the image to a registry your nodes
+# can pull from and set image.repository (and image.tag) to it.
+
+# ---- build: the shaded jar, tests skipped (they run in `make test`, not in the image build) ----
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+# The dependencies first, in their own layer, so a source change does not download them again.
+COPY pom.xml .
+RUN mvn -B -ntp -q -Dmaven.test.skip=true dependency:go-offline
+COPY src ./src
+RUN mvn -B -ntp -q -Dmaven.test.skip=true package
+
+# ---- run: a JRE and the jar, as a non-root user ----
+FROM eclipse-temurin:17-jre
+# A fixed numeric user, so Kubernetes can verify runAsNonRoot; the chart runs as the same uid.
+RUN groupadd --system --gid 65532 autoscaler \
+    && useradd --system --uid 65532 --gid 65532 --home-dir /nonexistent --no-create-home \
+       --shell /usr/sbin/nologin autoscaler
+COPY --from=build /src/target/vpsie-autoscaler.jar /app/vpsie-autoscaler.jar
+USER 65532:65532
+EXPOSE 8080
+# Heap from the container's memory limit; exit on OutOfMemoryError so Kubernetes restarts the pod
+# instead of keeping a broken JVM; no hsperfdata files, since the root filesystem is read-only.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", \
+            "-jar", "/app/vpsie-autoscaler.jar"]
+CMD ["run"]

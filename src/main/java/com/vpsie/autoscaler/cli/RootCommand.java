@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vpsie-autoscaler", mixinStandardHelpOptions = true,
         versionProvider = ManifestVersionProvider.class,
         description = "Kubernetes cluster autoscaler for the VPSie cloud.",
-        subcommands = {RunCommand.class, SimulatorCommand.class, PlanCommand.class, BenchCommand.class, VersionCommand.class,
+        subcommands = {RunCommand.class, DemoCommand.class, SimulatorCommand.class, PlanCommand.class, BenchCommand.class, VersionCommand.class,
             CommandLine.HelpCommand.class})
 public final class RootCommand implements Callable<Integer> {
 

@@ -3,6 +3,7 @@ package com.vpsie.autoscaler.sim;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.List;
@@ -39,6 +40,9 @@ public final class DisruptionStandIn {
             try {
                 client.policy().v1().podDisruptionBudget().inNamespace(pdb.getMetadata().getNamespace())
                         .withName(pdb.getMetadata().getName()).editStatus(p -> {
+                            if (p.getStatus() == null) {
+                                p.setStatus(new PodDisruptionBudgetStatus());
+                            }
                             p.getStatus().setDisruptionsAllowed(allowed);
                             p.getStatus().setCurrentHealthy(healthy);
                             p.getStatus().setDesiredHealthy(desiredHealthy);

@@ -3,6 +3,7 @@ package com.vpsie.autoscaler.sim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.Comparator;
 import java.util.List;
@@ -16,10 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ReplicaSetStandIn {
 
-    /** What a workload's pods look like and how many there should be. */
-    public record Workload(String namespace, String name, String cpu, String memory, int replicas) {
+    /**
+     * What a workload's pods look like and how many there should be; {@code spread} keeps its pods at most
+     * one apart across nodes (a hostname topology spread constraint), as many web deployments ask.
+     */
+    public record Workload(String namespace, String name, String cpu, String memory, int replicas, boolean spread) {
         Workload withReplicas(int n) {
-            return new Workload(namespace, name, cpu, memory, n);
+            return new Workload(namespace, name, cpu, memory, n, spread);
         }
     }
 
@@ -67,7 +71,14 @@ public final class ReplicaSetStandIn {
                 .endMetadata()
                 .withNewSpec().addNewContainer().withName(w.name()).withImage("registry.example/" + w.name())
                 .withNewResources().withRequests(Map.of("cpu", new Quantity(w.cpu()), "memory", new Quantity(w.memory())))
-                .endResources().endContainer().withTerminationGracePeriodSeconds(1L).endSpec()
+                .endResources().endContainer().withTerminationGracePeriodSeconds(1L)
+                .withTopologySpreadConstraints(w.spread()
+                        ? List.of(new TopologySpreadConstraintBuilder().withMaxSkew(1)
+                                .withTopologyKey("kubernetes.io/hostname").withWhenUnsatisfiable("DoNotSchedule")
+                                .withNewLabelSelector().addToMatchLabels(WORKLOAD_LABEL, w.name()).endLabelSelector()
+                                .build())
+                        : List.of())
+                .endSpec()
                 .withNewStatus().withPhase("Pending").endStatus()
                 .build();
     }

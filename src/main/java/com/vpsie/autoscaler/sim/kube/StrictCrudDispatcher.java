@@ -24,6 +24,8 @@ import java.util.function.Supplier;
 /**
  * fabric8's CRUD mock dispatcher, made strict where the autoscaler relies on the API server:
  * <ul>
+ *   <li>a pod list with a {@code spec.nodeName} field selector returns only that node's pods (watches by node
+ *       name are not filtered);</li>
  *   <li>a JSON merge PATCH replaces arrays whole (RFC 7386), where fabric8's mock appends to them;</li>
  *   <li>a PUT, or a JSON merge PATCH, whose body carries a {@code metadata.resourceVersion} other than the stored
  *       one gets 409 with reason {@code Conflict} - on {@code /status} too, where fabric8 accepts stale updates;</li>
@@ -68,6 +70,21 @@ public class StrictCrudDispatcher extends KubernetesCrudDispatcher {
             return StatusResponses.failure(500, "InternalError",
                     "the mock API server failed on " + request.getRequestLine() + ": " + e + where, null, List.of());
         }
+    }
+
+    /** Pod lists by {@code spec.nodeName}, which the mock would answer with every pod (see {@link NodeNameSelector}). */
+    @Override
+    public MockResponse handleGet(String path) {
+        NodeNameSelector selector = NodeNameSelector.of(path);
+        if (selector == null || selector.isWatch()) {
+            return super.handleGet(path);
+        }
+        MockResponse response = super.handleGet(selector.pathWithout());
+        if (response.code() != 200) {
+            return response;
+        }
+        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json")
+                .setBody(selector.filter(bodyOf(response)));
     }
 
     @Override

@@ -104,6 +104,20 @@ class StrictCrudDispatcherTest {
     }
 
     @Test
+    void podsCanBeListedByNodeName() {
+        for (String node : List.of("n1", "n1", "n2")) {
+            client.pods().inNamespace(NS).resource(new PodBuilder().withNewMetadata().withGenerateName("p-")
+                    .withName("p-" + node + "-" + System.nanoTime()).endMetadata().withNewSpec().withNodeName(node)
+                    .endSpec().build()).create();
+        }
+        assertThat(client.pods().inAnyNamespace().withField("spec.nodeName", "n1").list().getItems()).hasSize(2)
+                .allSatisfy(p -> assertThat(p.getSpec().getNodeName()).isEqualTo("n1"));
+        assertThat(client.pods().inNamespace(NS).withoutField("spec.nodeName", "n1").list().getItems())
+                .extracting(p -> p.getSpec().getNodeName()).containsExactly("n2");
+        assertThat(client.pods().inAnyNamespace().withField("spec.nodeName", "n3").list().getItems()).isEmpty();
+    }
+
+    @Test
     void aStaleStatusUpdateIsAConflictToo() {
         NodeGroup created = nodeGroups().resource(nodeGroup("general")).create();
         nodeGroups().resource(withDesired(created, 2)).updateStatus();

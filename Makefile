@@ -4,7 +4,7 @@ MVN_FLAGS ?= -B -ntp
 JAR := target/vpsie-autoscaler.jar
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: build test demo bench clean crds
+.PHONY: build test test-e2e demo plan-example bench clean crds
 
 build: $(JAR)
 
@@ -15,8 +15,17 @@ $(JAR): $(SOURCES)
 test:
 	$(MVN) $(MVN_FLAGS) verify
 
-## Runs the planner on the bundled example cluster and prints what it would do.
+## The real controller in one JVM against an embedded Kubernetes API and the VPSie simulator (< 2 min).
 demo: $(JAR)
+	java -jar $(JAR) demo --metrics-file target/demo-metrics.txt
+
+## End-to-end tests against a real control plane built from source (first build ~10 min, then cached).
+test-e2e:
+	scripts/kube-control-plane.sh build
+	$(MVN) $(MVN_FLAGS) verify -Pe2e
+
+## The planner alone on the bundled example cluster: what it would do, and why.
+plan-example: $(JAR)
 	java -jar $(JAR) plan --snapshot examples/snapshot.yaml --offerings examples/offerings.yaml \
 		--now 2026-11-22T12:00:00Z
 
@@ -29,6 +38,7 @@ bench: $(JAR)
 crds:
 	$(MVN) $(MVN_FLAGS) -q process-classes
 	cp target/classes/META-INF/fabric8/nodegroups.autoscaler.vpsie.com-v1.yml crds/
+	cp target/classes/META-INF/fabric8/nodegroups.autoscaler.vpsie.com-v1.yml charts/vpsie-autoscaler/crds/
 
 clean:
 	$(MVN) $(MVN_FLAGS) -q clean

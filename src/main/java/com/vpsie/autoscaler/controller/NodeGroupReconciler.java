@@ -219,6 +219,9 @@ public final class NodeGroupReconciler {
                     + "; deleting it and giving back the requested size";
             LOG.warn("NodeGroup {}: {}", seen.target().key(), message);
             events.warning(ref(seen.group()), "ScaleUpTimedOut", message);
+        }
+        if (!timedOut.isEmpty()) {
+            // one failed scale-up, however many of its servers timed out together
             backoff.failed(seen.group().getMetadata().getName(), "ScaleUpTimedOut", now);
         }
         return outcome.group() != null ? outcome.group() : seen.group();

@@ -122,8 +122,9 @@ public final class AutoscalerMetrics {
 
     /** From server creation to its Node turning Ready. */
     public void nodeProvisioned(String group, Duration took) {
+        // servers take minutes: without a maximum the default buckets end at 30 s and all land in +Inf
         Timer.builder(PREFIX + "node.provisioning.duration").tags("nodegroup", group)
-                .publishPercentileHistogram().register(registry).record(took);
+                .publishPercentileHistogram().maximumExpectedValue(Duration.ofHours(1)).register(registry).record(took);
     }
 
     // ---- the autoscaling pass ----
@@ -162,7 +163,8 @@ public final class AutoscalerMetrics {
         registry.counter(PREFIX + "scale.down.nodes.removed", "nodegroup", group).increment();
         if (sinceDrainStarted != null) {
             Timer.builder(PREFIX + "node.termination.duration").tags("nodegroup", group)
-                    .publishPercentileHistogram().register(registry).record(sinceDrainStarted);
+                    .publishPercentileHistogram().maximumExpectedValue(Duration.ofHours(1)).register(registry)
+                    .record(sinceDrainStarted);
         }
     }
 

@@ -1,0 +1,186 @@
+package com.vpsie.autoscaler.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroupStatus;
+import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
+import com.vpsie.autoscaler.model.Offering;
+import com.vpsie.autoscaler.model.Resources;
+import com.vpsie.autoscaler.model.WellKnown;
+import com.vpsie.autoscaler.provider.ProviderServer;
+import com.vpsie.autoscaler.sim.MutableClock;
+import com.vpsie.autoscaler.sim.kube.StrictMockServer;
+import com.vpsie.autoscaler.testing.FakeCloudProvider;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Servers that do not become Ready nodes in time, and servers left without a Node (e.g. by a crash),
+ * driven by an injected clock: the reconciler deletes them by name, gives back the size, records
+ * ScaleUpTimedOut and backs the group off. Runs against the mock API server (status conflicts from the
+ * test dispatcher; the real tier covers the rest) and the in-memory cloud.
+ */
+class ProvisioningTimeoutIT {
+
+    private static final Instant T0 = Instant.parse("2026-11-22T12:00:00Z");
+
+    private StrictMockServer kube;
+    private MutableClock clock;
+    private FakeCloudProvider cloud;
+    private ClusterCache cache;
+    private NodeGroupReconciler reconciler;
+    private GroupBackoff backoff;
+    private final List<String> events = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        kube = StrictMockServer.start();
+        clock = new MutableClock(T0);
+        cloud = new FakeCloudProvider(clock, Duration.ofMinutes(1)).offerings("dc1",
+                new Offering("small", new Resources(2000, 4L << 30, 0, 110), 0.01));
+        cache = new ClusterCache(kube.client(), List.of("test"));
+        cache.start(ignore(), ignore(), ignore());
+        assertThat(cache.awaitSynced(10_000)).isTrue();
+        backoff = GroupBackoff.clusterAutoscalerDefaults();
+        EventRecorder recorder = new EventRecorder() {
+            @Override
+            public void record(InvolvedObject object, Type type, String reason, String message) {
+                events.add(reason + " " + object.name());
+            }
+
+            @Override
+            public void forget(InvolvedObject object) {
+            }
+        };
+        reconciler = new NodeGroupReconciler(cache, kube.client(), cloud, new StatusWriter(kube.client(), clock),
+                recorder, new AutoscalerMetrics(), backoff, clock, Duration.ofMinutes(15), "cluster-1");
+    }
+
+    private static <T> ResourceEventHandler<T> ignore() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+            }
+
+            @Override
+            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+            }
+        };
+    }
+
+    @AfterEach
+    void stop() {
+        cache.close();
+        kube.close();
+    }
+
+    private void createGroup(int min, int max, Integer desired) {
+        NodeGroup g = kube.client().resources(NodeGroup.class).inNamespace("test")
+                .resource(ControllerFixtures.group("general", min, max)).create();
+        if (desired != null) {
+            new StatusWriter(kube.client(), clock).update("test", "general", g, s -> {
+                s.setDesiredNodes(desired);
+                return s;
+            });
+        }
+        await().atMost(5, TimeUnit.SECONDS).until(() -> {
+            NodeGroup cached = cache.nodeGroup("test", "general");
+            return cached != null && (desired == null || (cached.getStatus() != null
+                    && desired.equals(cached.getStatus().getDesiredNodes())));
+        });
+    }
+
+    /** Reconciles until the cache has caught up with the reconciler's own writes. */
+    private void reconcile() throws Exception {
+        reconciler.reconcile("test/general");
+        NodeGroup stored = kube.client().resources(NodeGroup.class).inNamespace("test").withName("general").get();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> cache.nodeGroup("test", "general").getMetadata()
+                .getResourceVersion().equals(stored.getMetadata().getResourceVersion()));
+    }
+
+    private NodeGroupStatus status() {
+        return kube.client().resources(NodeGroup.class).inNamespace("test").withName("general").get().getStatus();
+    }
+
+    @Test
+    void serversThatNeverBecomeNodesAreDeletedTheSizeGivenBackAndTheGroupBackedOff() throws Exception {
+        createGroup(1, 3, 2);
+        reconcile();
+        assertThat(cloud.serversOf("general")).hasSize(2);
+
+        clock.advance(Duration.ofMinutes(14));
+        reconcile();
+        assertThat(cloud.serversOf("general")).as("not yet: 14 of 15 minutes").hasSize(2);
+
+        clock.advance(Duration.ofMinutes(2));
+        reconcile();
+        assertThat(cloud.log()).filteredOn(l -> l.startsWith("delete")).hasSize(2);
+        assertThat(events).contains("ScaleUpTimedOut general");
+        assertThat(backoff.backedOff("general", clock.instant())).isTrue();
+        // both given back, but never below minNodes: one replacement is created to keep the minimum
+        assertThat(status().getDesiredNodes()).isEqualTo(1);
+        reconcile();
+        assertThat(cloud.serversOf("general")).hasSize(1);
+
+        // a scale-up request above the minimum waits for the back-off
+        new StatusWriter(kube.client(), clock).update("test", "general", null, s -> {
+            s.setDesiredNodes(3);
+            return s;
+        });
+        await().until(() -> cache.nodeGroup("test", "general").getStatus().getDesiredNodes() == 3);
+        reconcile();
+        assertThat(cloud.serversOf("general")).as("backed off").hasSize(1);
+        assertThat(status().getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("Error");
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getReason()).isEqualTo("ScaleUpTimedOut");
+        });
+        clock.advance(Duration.ofMinutes(5));
+        reconcile();
+        assertThat(cloud.serversOf("general")).as("back-off over").hasSize(3);
+        assertThat(cloud.log()).as("no server deleted twice").filteredOn(l -> l.startsWith("delete"))
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void anOrphanServerLeftByACrashIsDeletedOnceItsTimeHasPassed() throws Exception {
+        cloud.seed("general", "general-orphan", "small", T0.minus(Duration.ofMinutes(20)));
+        createGroup(0, 3, 1);
+        reconcile();
+        assertThat(cloud.serversOf("general")).isEmpty();
+        assertThat(cloud.log()).containsExactly("delete general srv-1");
+        assertThat(status().getDesiredNodes()).isZero();
+        reconcile();
+        assertThat(cloud.log()).as("deleted once, nothing recreated").hasSize(1);
+    }
+
+    @Test
+    void aServerWhoseNodeIsReadyIsKeptHoweverOld() throws Exception {
+        ProviderServer s = cloud.seed("general", "general-ok", "small", T0.minus(Duration.ofHours(2)));
+        kube.client().nodes().resource(new NodeBuilder().withNewMetadata().withName("general-ok")
+                .addToLabels(WellKnown.NODEGROUP_LABEL, "general").endMetadata()
+                .withNewSpec().withProviderID(s.providerId()).endSpec()
+                .withNewStatus().addNewCondition().withType("Ready").withStatus("True")
+                .withLastTransitionTime(T0.minus(Duration.ofHours(2)).plusSeconds(90).toString()).endCondition()
+                .endStatus().build()).create();
+        await().until(() -> cache.nodesOfGroup("general").size() == 1);
+        createGroup(1, 3, 1);
+        reconcile();
+        assertThat(cloud.log()).isEmpty();
+        assertThat(status().getReadyNodes()).isEqualTo(1);
+    }
+}

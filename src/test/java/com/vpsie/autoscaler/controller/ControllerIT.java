@@ -44,6 +44,7 @@ class ControllerIT {
     private SimulatedKubelets kubelets;
     private final List<Controller> controllers = new ArrayList<>();
     private final List<String> handedToScaleDown = new CopyOnWriteArrayList<>();
+    private AutoscalerMetrics metrics;
 
     @BeforeEach
     void start() {
@@ -84,7 +85,7 @@ class ControllerIT {
                 return false;
             }
         };
-        AutoscalerMetrics metrics = new AutoscalerMetrics();
+        metrics = new AutoscalerMetrics();
         Controller c = new Controller(ControllerFixtures.config(leaderElect, identity), kube.client(), cloud,
                 metrics, new KubernetesEventRecorder(kube.client(), Clock.systemUTC(), identity, metrics),
                 snapshots -> recording, Clock.systemUTC());
@@ -152,6 +153,35 @@ class ControllerIT {
         assertThat(cloud.serversOf("general")).hasSize(3);
         List<Event> events = client.v1().events().inAnyNamespace().list().getItems();
         assertThat(events).extracting(Event::getReason).contains("ScaledUpGroup", "TriggeredScaleUp");
+
+        String scrape = metrics.scrape();
+        assertThat(scrape)
+                .contains("vpsie_autoscaler_scale_up_total{nodegroup=\"general\"} 1.0")
+                .contains("vpsie_autoscaler_scale_up_nodes_added_total{nodegroup=\"general\"} 2.0")
+                .contains("vpsie_autoscaler_unschedulable_pods_total 3.0")
+                .contains("vpsie_autoscaler_scaling_decisions_total{direction=\"up\",result=\"applied\"} 1.0")
+                .contains("vpsie_autoscaler_nodegroup_desired_nodes{nodegroup=\"general\"} 3.0")
+                .contains("vpsie_autoscaler_nodegroup_ready_nodes{nodegroup=\"general\"} 3.0")
+                .contains("vpsie_autoscaler_nodegroup_min_nodes{nodegroup=\"general\"} 1.0")
+                .contains("vpsie_autoscaler_nodegroup_max_nodes{nodegroup=\"general\"} 5.0")
+                .contains("vpsie_autoscaler_pending_pods_current 3.0")
+                .contains("vpsie_autoscaler_last_activity_timestamp_seconds{loop=\"autoscaling-pass\"}")
+                .contains("vpsie_autoscaler_reconciliation_queue_depth")
+                .containsPattern("vpsie_autoscaler_controller_reconcile_total\\{nodegroup=\"general\"} [1-9]")
+                .containsPattern("vpsie_autoscaler_autoscaling_pass_duration_seconds_count [1-9]")
+                .containsPattern("vpsie_autoscaler_node_provisioning_duration_seconds_count\\{nodegroup=\"general\"} [1-9]");
+    }
+
+    @Test
+    void aFailingProviderCallCountsAsAReconcileErrorAndIsRetried() throws Exception {
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(ControllerFixtures.group("general", 1, 3))
+                .create();
+        cloud.failNext(2, new com.vpsie.autoscaler.provider.ProviderException.Transient("VPSie is having a bad day"));
+        controller(false, "only");
+        await().atMost(15, TimeUnit.SECONDS).until(() -> status("general") != null
+                && Integer.valueOf(1).equals(status("general").getReadyNodes()));
+        assertThat(metrics.scrape())
+                .containsPattern("vpsie_autoscaler_controller_reconcile_errors_total\\{nodegroup=\"general\"} [1-9]");
     }
 
     @Test

@@ -63,7 +63,6 @@ public final class AutoscalingLoop {
     private ScheduledExecutorService executor;
     private ScheduledFuture<?> ticker;
     private volatile Instant nextPeriodicPass = Instant.MIN;
-    private volatile Instant lastPass;
 
     public AutoscalingLoop(ClusterCache cache, SnapshotFactory snapshots, StatusWriter statusWriter,
                            EventRecorder events, AutoscalerMetrics metrics, GroupBackoff backoff,
@@ -105,11 +104,6 @@ public final class AutoscalingLoop {
         ticker.cancel(true);
         executor.shutdownNow();
         executor = null;
-    }
-
-    /** The last time a pass completed, or null. */
-    public Instant lastPass() {
-        return lastPass;
     }
 
     /** Informer hook: a new or updated pod that cannot be scheduled opens or extends a batch. */
@@ -164,7 +158,6 @@ public final class AutoscalingLoop {
         reportPodsWithoutScaleUp(plan);
         feedUtilization(snapshot, now);
         scaleDown(plan, snapshot, now);
-        lastPass = clock.instant();
         liveness.ran(LOOP);
         metrics.passCompleted(Duration.ofNanos(System.nanoTime() - started));
     }
@@ -271,10 +264,5 @@ public final class AutoscalingLoop {
 
     private static InvolvedObject podRef(String namespace, String name, String uid) {
         return new InvolvedObject("Pod", "v1", namespace, name, uid);
-    }
-
-    /** Since when a node has been unneeded (for tests and debugging). */
-    public Instant unneededSince(String node) {
-        return unneeded.since(node);
     }
 }

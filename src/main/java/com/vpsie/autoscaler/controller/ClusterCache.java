@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * Read-only caches of the objects the controller watches: NodeGroups (in the configured namespaces,
@@ -122,13 +121,6 @@ public final class ClusterCache implements AutoCloseable {
 
     public List<PodDisruptionBudget> pdbs() {
         return pdbInformer.getStore().list();
-    }
-
-    /** Keys of every cached object of a kind, e.g. to drop per-object state of objects that are gone. */
-    public static <T> List<String> names(List<T> objects, Function<T, String> name) {
-        List<String> names = new ArrayList<>(objects.size());
-        objects.forEach(o -> names.add(name.apply(o)));
-        return names;
     }
 
     @Override

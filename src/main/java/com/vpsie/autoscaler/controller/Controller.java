@@ -299,8 +299,4 @@ public final class Controller implements AutoCloseable {
     public void close() {
         shutdown(config.shutdownGracePeriod());
     }
-
-    public ScaleDownActuator scaleDown() {
-        return scaleDown;
-    }
 }

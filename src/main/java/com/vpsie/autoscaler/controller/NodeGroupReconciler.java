@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -430,9 +431,11 @@ public final class NodeGroupReconciler {
             Node node = seen.links().nodeOf(server);
             if (ready(node) && server.createdAt() != null && provisionedSeen.add(node.getMetadata().getName())) {
                 Instant readyAt = readySince(node);
-                if (readyAt != null && readyAt.isAfter(server.createdAt())) {
+                // conditions carry whole seconds: a node ready within the server's first second reads as earlier
+                if (readyAt != null && !readyAt.isBefore(server.createdAt().truncatedTo(ChronoUnit.SECONDS))) {
+                    Duration took = Duration.between(server.createdAt(), readyAt);
                     metrics.nodeProvisioned(seen.group().getMetadata().getName(),
-                            Duration.between(server.createdAt(), readyAt));
+                            took.isNegative() ? Duration.ZERO : took);
                 }
             }
         }

@@ -35,6 +35,7 @@ public final class AutoscalerMetrics {
 
     public AutoscalerMetrics(PrometheusMeterRegistry registry) {
         this.registry = registry;
+        registry.config().meterFilter(new MetricHelp());
     }
 
     public PrometheusMeterRegistry registry() {

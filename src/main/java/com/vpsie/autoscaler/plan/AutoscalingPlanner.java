@@ -3,6 +3,7 @@ package com.vpsie.autoscaler.plan;
 import com.vpsie.autoscaler.model.ClusterSnapshot;
 import com.vpsie.autoscaler.model.NodeInfo;
 import com.vpsie.autoscaler.model.PodInfo;
+import com.vpsie.autoscaler.model.WellKnown;
 import com.vpsie.autoscaler.scaledown.ScaleDownPlanner;
 import com.vpsie.autoscaler.scaleup.ScaleUpPlanner;
 import com.vpsie.autoscaler.scheduling.NodeRole;
@@ -45,11 +46,17 @@ public final class AutoscalingPlanner {
     }
 
     static NodeRole roleOf(NodeInfo node, Instant now, Duration startupTimeout) {
-        if (node.ready()) {
-            return NodeRole.READY;
-        }
         boolean young = node.creationTimestamp() != null
                 && Duration.between(node.creationTimestamp(), now).compareTo(startupTimeout) < 0;
+        if (node.ready()) {
+            // Ready a moment ago, the not-ready or uninitialized taint is not removed yet: still on its way,
+            // or the pods it is about to take would look unplaceable and buy a second node
+            return young && hasStartupTaint(node) ? NodeRole.BOOTING : NodeRole.READY;
+        }
         return young ? NodeRole.BOOTING : NodeRole.BROKEN;
+    }
+
+    private static boolean hasStartupTaint(NodeInfo node) {
+        return node.taints().stream().anyMatch(t -> WellKnown.STARTUP_TAINTS.contains(t.key()));
     }
 }

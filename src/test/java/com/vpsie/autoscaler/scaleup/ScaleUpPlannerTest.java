@@ -95,6 +95,17 @@ class ScaleUpPlannerTest {
     }
 
     @Test
+    void aJustReadyNodeStillCarryingTheNotReadyTaintIsOnItsWayNotFull() {
+        // the node lifecycle controller removes the taint a moment after Ready: no second node for that moment
+        Plan plan = plan(withSmallOffering().group(group("g").offerings("small"))
+                .node(node("new-1").group("g").cpu("2").created("2026-11-22T11:58:00Z")
+                        .taint("node.kubernetes.io/not-ready", "", TaintEffect.NO_SCHEDULE))
+                .pod(pending("default/p1").cpu("900m")));
+        assertThat(plan.scaleUp()).isEmpty();
+        assertThat(reasons(plan)).containsEntry("default/p1", NoScaleUpReason.WAITING_FOR_UPCOMING_NODE);
+    }
+
+    @Test
     void aNodeNotReadyForLongerThanTheStartupTimeoutTakesNoPods() {
         Plan plan = plan(withSmallOffering().group(group("g").offerings("small"))
                 .node(node("old").group("g").cpu("2").notReady().created("2026-11-22T11:00:00Z"))

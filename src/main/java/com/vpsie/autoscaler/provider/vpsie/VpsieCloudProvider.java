@@ -255,6 +255,28 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
 
     private List<ProviderServer> listGroupServers(ProviderGroup group, String cluster, long groupId)
             throws ProviderException {
+        try {
+            return listGroupServersOnce(group, cluster, groupId);
+        } catch (ListingChanged e) {
+            // workers were added between the two listings; one fresh read settles it
+            try {
+                return listGroupServersOnce(group, cluster, groupId);
+            } catch (ListingChanged again) {
+                throw new ProviderException.Transient("VPSie's listing of cluster " + cluster
+                        + " kept changing while it was read");
+            }
+        }
+    }
+
+    /** The two listings disagreed because the cluster changed between them. */
+    private static final class ListingChanged extends Exception {
+        ListingChanged() {
+            super(null, null, false, false);
+        }
+    }
+
+    private List<ProviderServer> listGroupServersOnce(ProviderGroup group, String cluster, long groupId)
+            throws ProviderException, ListingChanged {
         VpsieWire.ClusterDto dto = api.getCluster(cluster);
         List<VpsieWire.ClusterNodeDto> nodes = dto.nodes() == null ? List.of() : dto.nodes();
         String fallbackOffering = offeringOf(group, null);
@@ -280,9 +302,15 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
      * inferred): fail rather than report an empty group, which would make the controller create servers without
      * end.
      */
-    private void checkAttributable(ProviderGroup group, String cluster, long groupId) throws ProviderException {
+    private void checkAttributable(ProviderGroup group, String cluster, long groupId)
+            throws ProviderException, ListingChanged {
         for (VpsieWire.NodeGroupDto g : api.listNodeGroups(cluster)) {
             if (g.id() != null && g.id() == groupId && g.nodesCount() != null && g.nodesCount() > 0) {
+                // the two listings are not one snapshot: workers created between them make them disagree
+                VpsieWire.ClusterDto again = api.getCluster(cluster);
+                if (again.nodes() != null && again.nodes().stream().anyMatch(n -> n.groupId() != null)) {
+                    throw new ListingChanged();
+                }
                 throw new ProviderException.Terminal("VPSie reports " + g.nodesCount() + " nodes in node group "
                         + groupId + " of cluster " + cluster + " but its cluster listing names no node group on any "
                         + "node; cannot tell which servers belong to NodeGroup " + group.key());

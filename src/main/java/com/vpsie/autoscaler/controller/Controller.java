@@ -290,9 +290,31 @@ public final class Controller implements AutoCloseable {
         }
         CompletableFuture<?> e = election;
         if (e != null) {
-            e.cancel(true); // with releaseOnCancel the lease is given up at once
+            e.cancel(true);
+            releaseLease();
         }
         cache.close();
+    }
+
+    /**
+     * Gives up the Lease if this replica still holds it, so a successor takes over at once instead of
+     * waiting out the lease duration. fabric8's release-on-cancel runs asynchronously and may lose the race
+     * with closing the client, so this is done here, synchronously, with the client's deadline.
+     */
+    private void releaseLease() {
+        try {
+            client.leases().inNamespace(config.leaseNamespace()).withName(config.leaseName()).edit(lease -> {
+                if (lease.getSpec() != null && config.identity().equals(lease.getSpec().getHolderIdentity())) {
+                    lease.getSpec().setHolderIdentity(null);
+                    lease.getSpec().setLeaseDurationSeconds(1);
+                }
+                return lease;
+            });
+            LOG.info("{} released the lease {}/{}", config.identity(), config.leaseNamespace(), config.leaseName());
+        } catch (RuntimeException ex) {
+            LOG.warn("could not release the lease {}/{}: {}; a successor waits for it to expire",
+                    config.leaseNamespace(), config.leaseName(), ex.getMessage());
+        }
     }
 
     @Override

@@ -68,7 +68,10 @@ public final class ControllerApp implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("stopping: letting work in flight finish within {}", config.shutdownGracePeriod());
                 app.close();
+                LOG.info("stopped cleanly");
                 stopped.countDown();
+                // a SIGTERM that ended in an orderly stop is a success: exit 0, not the signal's 143
+                Runtime.getRuntime().halt(0);
             }, "shutdown"));
             stopped.await();
             return 0;

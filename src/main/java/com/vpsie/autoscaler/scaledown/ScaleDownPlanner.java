@@ -119,7 +119,8 @@ public final class ScaleDownPlanner {
         if (!group.scaleDownPolicy().enabled()) {
             return NodeReason.SCALE_DOWN_DISABLED;
         }
-        if (node.role() == NodeRole.BOOTING) {
+        // a Ready node whose startup taint is not yet removed is booting for scale-up, but may go like any other
+        if (node.role() == NodeRole.BOOTING && !info.ready()) {
             return NodeReason.NOT_UNREADY_LONG_ENOUGH;
         }
         return null;

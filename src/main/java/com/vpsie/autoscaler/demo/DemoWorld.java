@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,15 +70,7 @@ final class DemoWorld implements AutoCloseable {
         scheduler = new SchedulerStandIn(client, clock);
         replicaSets = new ReplicaSetStandIn(client);
         disruption = new DisruptionStandIn(client);
-        kubeconfig = workDir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: embedded, cluster: {server: "%s"}}]
-                contexts: [{name: embedded, context: {cluster: embedded, user: demo, namespace: %s}}]
-                current-context: embedded
-                users: [{name: demo, user: {token: embedded-api-needs-none}}]
-                """.formatted(kube.url(), NAMESPACE));
+        kubeconfig = kube.writeKubeconfig(workDir.resolve("kubeconfig"), NAMESPACE);
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
                 .create();
         client.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder().withNewMetadata()

@@ -64,21 +64,7 @@ class LivePlanIT {
 
     @Test
     void plansFromTheLiveClusterAndChangesNothing() throws Exception {
-        Path kubeconfig = dir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster: {server: "%s"}
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: nobody, namespace: test}
-                current-context: mock
-                users:
-                - name: nobody
-                  user: {token: not-a-secret}
-                """.formatted(kube.url()));
+        Path kubeconfig = kube.writeKubeconfig(dir.resolve("kubeconfig"), "test");
         Path offerings = dir.resolve("offerings.yaml");
         Files.writeString(offerings, "- {id: small, cpu: 2, memory: 4Gi, pricePerHour: 0.01}\n");
         while (kube.server().takeRequest(10, TimeUnit.MILLISECONDS) != null) {

@@ -15,7 +15,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,15 +70,7 @@ class RunIT {
 
     @Test
     void runConvergesAGroupThroughTheVpsieApiAndServesHealthAndMetrics() throws Exception {
-        Path kubeconfig = dir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: mock, cluster: {server: "%s"}}]
-                contexts: [{name: mock, context: {cluster: mock, user: u, namespace: test}}]
-                current-context: mock
-                users: [{name: u, user: {token: not-used}}]
-                """.formatted(kube.url()));
+        Path kubeconfig = kube.writeKubeconfig(dir.resolve("kubeconfig"), "test");
         ControllerConfig d = ControllerFixtures.config(true, "run-it");
         ControllerConfig config = new ControllerConfig(kubeconfig, d.namespaces(), d.scanInterval(), true,
                 d.leaseName(), "test", "run-it", d.leaseDuration(), d.renewDeadline(), d.retryPeriod(), 0, 2,

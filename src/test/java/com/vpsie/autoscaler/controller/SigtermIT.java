@@ -55,15 +55,7 @@ class SigtermIT {
 
     @Test
     void sigtermStopsInOrderReleasesTheLeaseAndExitsZero() throws Exception {
-        Path kubeconfig = dir.resolve("kubeconfig");
-        Files.writeString(kubeconfig, """
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: mock, cluster: {server: "%s"}}]
-                contexts: [{name: mock, context: {cluster: mock, user: u, namespace: test}}]
-                current-context: mock
-                users: [{name: u, user: {token: none}}]
-                """.formatted(kube.url()));
+        Path kubeconfig = kube.writeKubeconfig(dir.resolve("kubeconfig"), "test");
         String jar = System.getProperty("vpsie.jar");
         assertThat(Path.of(jar)).as("the packaged jar (mvn package runs before the integration tests)").exists();
         int port = 20000 + (int) (ProcessHandle.current().pid() % 10000);

@@ -13,6 +13,8 @@ import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,6 +89,19 @@ public final class StrictMockServer implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + CRD_RESOURCE, e);
         }
+    }
+
+    /** Writes a kubeconfig for this server with {@code namespace} as default, for code that starts from a file. */
+    public Path writeKubeconfig(Path file, String namespace) throws IOException {
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: embedded, cluster: {server: "%s"}}]
+                contexts: [{name: embedded, context: {cluster: embedded, user: embedded, namespace: %s}}]
+                current-context: embedded
+                users: [{name: embedded, user: {token: the-embedded-api-checks-none}}]
+                """.formatted(url(), namespace));
+        return file;
     }
 
     /** The shared client; closed with the server. */

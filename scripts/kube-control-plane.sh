@@ -185,7 +185,8 @@ cmd_build() {
       "$kube_took" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$BIN_DIR/BUILD_INFO"
   fi
   "$BIN_DIR/kube-apiserver" --version >&2
-  "$ETCD_BIN" --version | head -1 >&2
+  # sed reads to the end, unlike head: an early-closed pipe would fail the build under pipefail (exit 141)
+  "$ETCD_BIN" --version | sed -n 1p >&2
   log "binaries in $BIN_DIR and $ETCD_DIR/bin"
   local recorded_etcd recorded_kube
   recorded_etcd="$(sed -n 's/^etcd_build_seconds=\(.*\)/\1s/p' "$ETCD_DIR/BUILD_INFO" 2>/dev/null || true)"
@@ -350,8 +351,10 @@ state_get() {
 
 # A pid is ours only while its command line still names this plane's folder: pids are reused.
 owned() {
-  local dir=$1 pid=$2
-  [ -r "/proc/$pid/cmdline" ] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$dir/"
+  local dir=$1 pid=$2 cmdline
+  # Read first, then match: `tr | grep -q` could die of SIGPIPE under pipefail and disown a live process.
+  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmdline" == *"$dir/"* ]]
 }
 
 resolve_dir() {

@@ -123,6 +123,7 @@ public final class NodeGroupReconciler {
         try {
             created = createMissingServers(seen, group, now);
         } catch (ProviderException e) {
+            metrics.nodeProvisioningFailed(group.getMetadata().getName(), providerErrorReason(e));
             markProviderError(group, e);
             throw e;
         }
@@ -220,6 +221,7 @@ public final class NodeGroupReconciler {
                     + "; deleting it and giving back the requested size";
             LOG.warn("NodeGroup {}: {}", seen.target().key(), message);
             events.warning(ref(seen.group()), "ScaleUpTimedOut", message);
+            metrics.nodeProvisioningFailed(seen.group().getMetadata().getName(), "TimedOut");
         }
         if (!timedOut.isEmpty()) {
             // one failed scale-up, however many of its servers timed out together
@@ -413,7 +415,7 @@ public final class NodeGroupReconciler {
     }
 
     private void markProviderError(NodeGroup group, ProviderException e) {
-        String reason = e instanceof ProviderException.Terminal ? "ProviderRejected" : "ProviderUnavailable";
+        String reason = providerErrorReason(e);
         if (e instanceof ProviderException.Terminal) {
             backoff.failed(group.getMetadata().getName(), reason, clock.instant());
         }
@@ -422,6 +424,10 @@ public final class NodeGroupReconciler {
                     NodeGroupCondition.STATUS_TRUE, reason, e.getMessage())));
             return s;
         });
+    }
+
+    private static String providerErrorReason(ProviderException e) {
+        return e instanceof ProviderException.Terminal ? "ProviderRejected" : "ProviderUnavailable";
     }
 
     // ---- bookkeeping ----

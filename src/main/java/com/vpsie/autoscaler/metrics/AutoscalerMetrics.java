@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -28,6 +29,8 @@ public final class AutoscalerMetrics {
     private final Map<String, AtomicLong> gaugeValues = new ConcurrentHashMap<>();
     /** Last activity per loop in epoch milliseconds; exported in seconds with the fraction kept. */
     private final Map<String, AtomicLong> lastActivityMillis = new ConcurrentHashMap<>();
+    /** Groups {@link #scaleDownMarks} last exported, so the next report can drop the ones it leaves out. */
+    private final Set<String> markReported = ConcurrentHashMap.newKeySet();
 
     public AutoscalerMetrics() {
         this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
@@ -106,6 +109,7 @@ public final class AutoscalerMetrics {
     /** Drops every series of a group that was deleted, so dashboards do not show it forever. */
     public void forgetNodeGroup(String group) {
         forgetSeries("nodegroup", group);
+        markReported.remove(group);
     }
 
     public void reconcile(String group, Duration took, boolean failed) {
@@ -126,6 +130,15 @@ public final class AutoscalerMetrics {
         // servers take minutes: without a maximum the default buckets end at 30 s and all land in +Inf
         Timer.builder(PREFIX + "node.provisioning.duration").tags("nodegroup", group)
                 .publishPercentileHistogram().maximumExpectedValue(Duration.ofHours(1)).register(registry).record(took);
+    }
+
+    /**
+     * A server that did not become a Ready node: {@code reason} is ProviderRejected (a terminal error from the
+     * provider), ProviderUnavailable (the create failed after retries) or TimedOut (no Ready node within the
+     * provisioning timeout; the server is deleted).
+     */
+    public void nodeProvisioningFailed(String group, String reason) {
+        registry.counter(PREFIX + "node.provisioning.failures", "nodegroup", group, "reason", reason).increment();
     }
 
     // ---- the autoscaling pass ----
@@ -196,7 +209,42 @@ public final class AutoscalerMetrics {
                 .register(registry).record(podsEvicted);
     }
 
+    /**
+     * Nodes carrying the scale-down marks per group (draining or drained, not yet deleted) and when the oldest of
+     * them was marked (epoch seconds, 0 when none). Replaces the previous report whole: a group left out loses
+     * both series, so a deleted group or a replica that stopped leading exports nothing stale.
+     */
+    public void scaleDownMarks(Map<String, MarkedNodes> byGroup) {
+        for (String group : markReported) {
+            if (!byGroup.containsKey(group)) {
+                removeGauge("scale.down.marked.nodes", Tags.of("nodegroup", group));
+                removeGauge("scale.down.oldest.mark.timestamp.seconds", Tags.of("nodegroup", group));
+            }
+        }
+        markReported.retainAll(byGroup.keySet());
+        byGroup.forEach((group, marked) -> {
+            Tags tags = Tags.of("nodegroup", group);
+            gauge("scale.down.marked.nodes", tags).set(marked.count());
+            gauge("scale.down.oldest.mark.timestamp.seconds", tags)
+                    .set(marked.oldest() == null ? 0 : marked.oldest().getEpochSecond());
+            markReported.add(group);
+        });
+    }
+
+    /** What {@link #scaleDownMarks} reports for one group; {@code oldest} null when no mark says when. */
+    public record MarkedNodes(int count, Instant oldest) {
+    }
+
     // ---- helpers ----
+
+    private void removeGauge(String name, Tags tags) {
+        if (gaugeValues.remove(name + tags) != null) {
+            Meter gauge = registry.find(PREFIX + name).tags(tags).gauge();
+            if (gauge != null) {
+                registry.remove(gauge);
+            }
+        }
+    }
 
     private AtomicLong gauge(String name, Tags tags) {
         String key = name + tags;

@@ -31,6 +31,7 @@ final class MetricHelp implements MeterFilter {
             Map.entry("controller.reconcile.duration", "Duration of one NodeGroup reconcile."),
             Map.entry("reconciliation.queue.depth", "NodeGroups waiting in the reconcile queue."),
             Map.entry("node.provisioning.duration", "From server creation to its Node turning Ready."),
+            Map.entry("node.provisioning.failures", "Servers that did not become a Ready node, by reason."),
             Map.entry("autoscaling.pass.duration", "Duration of one autoscaling pass (snapshot, plan, actions)."),
             Map.entry("unschedulable.pods", "Pods newly seen unschedulable."),
             Map.entry("pending.pods.current", "Pods currently unschedulable."),
@@ -44,7 +45,10 @@ final class MetricHelp implements MeterFilter {
             Map.entry("scale.down.errors", "Scale-downs that did not end drained, by reason."),
             Map.entry("safety.check.failures", "Drains stopped by the re-check after marking, by reason."),
             Map.entry("node.drain.duration", "Duration of one node drain, by result."),
-            Map.entry("node.drain.pods.evicted", "Pods evicted by one node drain."));
+            Map.entry("node.drain.pods.evicted", "Pods evicted by one node drain."),
+            Map.entry("scale.down.marked.nodes", "Nodes carrying the scale-down marks (draining or drained, not yet deleted)."),
+            Map.entry("scale.down.oldest.mark.timestamp.seconds",
+                    "When the oldest scale-down mark of a NodeGroup was set (Unix seconds, 0 when none says when)."));
 
     @Override
     public Meter.Id map(Meter.Id id) {

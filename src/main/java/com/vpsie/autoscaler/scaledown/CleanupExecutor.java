@@ -56,12 +56,25 @@ public final class CleanupExecutor implements AutoCloseable {
      * marks are there) and returns at once. Undos of one node run one after the other.
      */
     public CompletableFuture<UndoOutcome> undo(String node, Instant startedAt, String why) {
+        return schedule(node, startedAt, why, false);
+    }
+
+    /**
+     * Like {@link #undo}, but also takes the marks off a drained node: only for a node whose deletion nobody
+     * will finish (its NodeGroup is gone). {@code startedAt} names the drain, so a node marked again meanwhile
+     * is left alone.
+     */
+    public CompletableFuture<UndoOutcome> handBack(String node, Instant startedAt, String why) {
+        return schedule(node, startedAt, why, true);
+    }
+
+    private CompletableFuture<UndoOutcome> schedule(String node, Instant startedAt, String why, boolean evenDrained) {
         CompletableFuture<UndoOutcome> result = new CompletableFuture<>();
         CompletableFuture<UndoOutcome> before = pending.put(node, result);
         CompletableFuture<?> after = before == null ? CompletableFuture.completedFuture(null) : before;
         after.whenComplete((ignored, error) -> {
             try {
-                executor.execute(() -> result.complete(run(node, startedAt, why)));
+                executor.execute(() -> result.complete(run(node, startedAt, why, evenDrained)));
             } catch (RuntimeException rejected) {
                 // closed: the next process's sweep undoes what is left
                 result.complete(UndoOutcome.GAVE_UP);
@@ -88,11 +101,11 @@ public final class CleanupExecutor implements AutoCloseable {
         return true;
     }
 
-    private UndoOutcome run(String node, Instant startedAt, String why) {
+    private UndoOutcome run(String node, Instant startedAt, String why, boolean evenDrained) {
         long end = System.nanoTime() + deadline.toNanos();
         for (int attempt = 1; ; attempt++) {
             try {
-                UndoOutcome outcome = marks.unmark(node, startedAt);
+                UndoOutcome outcome = marks.unmark(node, startedAt, evenDrained);
                 LOG.info("undo of the drain of node {} ({}): {}", node, why, outcome);
                 return outcome;
             } catch (RuntimeException e) {

@@ -52,6 +52,7 @@ public record DrainResult(Outcome outcome, String reason, String detail, int pod
     public static final String DRAIN_EXPIRED = "DrainExpired";
     public static final String NOT_ADMITTED = "NotAdmitted";
     public static final String LEFTOVER_MARK = "LeftoverMark";
+    public static final String NODEGROUP_GONE = "NodeGroupGone";
 
     public DrainResult {
         Objects.requireNonNull(outcome, "outcome");

@@ -121,10 +121,10 @@ final class NodeMarkExecutor {
     /**
      * Removes our taint and annotations and, unless the node was cordoned before the drain, the cordon.
      * {@code startedAt} names the drain being undone; null undoes whatever draining marks are there. A drained
-     * node is never undone. A taint without our annotations (edited by hand) loses the taint but keeps its
+     * node is left to the reconciler unless {@code evenDrained} (its NodeGroup is gone). A taint without our annotations (edited by hand) loses the taint but keeps its
      * cordon, since nothing says the cordon was ours.
      */
-    UndoOutcome unmark(String name, Instant startedAt) {
+    UndoOutcome unmark(String name, Instant startedAt, boolean evenDrained) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Node node = get(name);
             if (node == null) {
@@ -134,7 +134,7 @@ final class NodeMarkExecutor {
             if (!marks.any()) {
                 return UndoOutcome.NOTHING_TO_UNDO;
             }
-            if (marks.drained()) {
+            if (marks.drained() && !evenDrained) {
                 return UndoOutcome.LEFT_DRAINED;
             }
             if (startedAt != null && marks.startedAt() != null && !marks.sameDrain(startedAt)) {

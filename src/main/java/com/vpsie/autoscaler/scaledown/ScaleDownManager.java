@@ -1,5 +1,6 @@
 package com.vpsie.autoscaler.scaledown;
 
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
 import com.vpsie.autoscaler.controller.EventRecorder;
 import com.vpsie.autoscaler.controller.InvolvedObject;
 import com.vpsie.autoscaler.controller.LogContext;
@@ -217,6 +218,8 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
                     drains.remove(d.request.node(), d);
                 }
             }
+            // the next leader reports the marks; a stale report here would age into a false alert
+            metrics.scaleDownMarks(Map.of());
         }
     }
 
@@ -343,9 +346,10 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
     }
 
     /**
-     * Every node carrying our marks that no drain of this process owns: drained ones are the reconciler's;
-     * draining ones younger than the longest possible drain resume (the re-check decides if they are still
-     * wanted); everything else is undone.
+     * Every node carrying our marks that no drain of this process owns: drained ones are the reconciler's (unless
+     * their NodeGroup is gone, then nothing would ever delete them and they are handed back); draining ones younger
+     * than the longest possible drain resume (the re-check decides if they are still wanted); everything else is
+     * undone. Also reports the marked nodes per group, so an alert sees a node that stays marked.
      */
     private void sweepMarks() {
         if (!active || closed) {
@@ -355,15 +359,28 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
         List<Node> nodes = client.nodes().list().getItems();
         List<Candidate> resumable = new ArrayList<>();
         Map<String, NodeMarks> marksByNode = new HashMap<>();
+        List<Orphan> drainedWithoutKnownGroup = new ArrayList<>();
+        Map<String, List<NodeMarks>> markedByGroup = new HashMap<>();
+        ClusterSnapshot snapshot = snapshots.get();
         for (Node node : nodes) {
             String name = node.getMetadata().getName();
             NodeMarks marks = NodeMarkExecutor.marksOf(node);
-            if (!marks.any() || marks.drained() || drains.containsKey(name) || cleanup.pending(name)) {
+            if (!marks.any()) {
                 continue;
             }
             String group = node.getMetadata().getLabels() == null ? null
                     : node.getMetadata().getLabels().get(WellKnown.NODEGROUP_LABEL);
-            if (!marks.draining() || group == null || marks.kind() == null) {
+            if (group != null) {
+                markedByGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(marks);
+            }
+            if (drains.containsKey(name) || cleanup.pending(name)) {
+                continue;
+            }
+            if (marks.drained()) {
+                if (group == null || !snapshot.nodeGroups().containsKey(group)) {
+                    drainedWithoutKnownGroup.add(new Orphan(name, group, marks));
+                }
+            } else if (!marks.draining() || group == null || marks.kind() == null) {
                 undoLeftover(name, group, marks, DrainResult.LEFTOVER_MARK,
                         "node carries scale-down marks without a drain to finish");
             } else if (marks.expired(now, settings.drainDeadline())) {
@@ -374,10 +391,11 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
                 resumable.add(new Candidate(name, group, marks.kind() == Plan.ScaleDownKind.Empty, true));
             }
         }
+        reportMarks(snapshot, markedByGroup);
+        handBackOrphans(drainedWithoutKnownGroup);
         if (resumable.isEmpty()) {
             return;
         }
-        ClusterSnapshot snapshot = snapshots.get();
         synchronized (lifecycle) {
             if (!active || closed) {
                 return;
@@ -397,6 +415,53 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
                 start(new NodeDrainer.Request(c.node(), c.group(), marks.kind(), Set.of(), marks.startedAt()));
             }
         }
+    }
+
+    /** Marked nodes of the groups the planner knows; a group with none reports zero, a vanished group nothing. */
+    private void reportMarks(ClusterSnapshot snapshot, Map<String, List<NodeMarks>> markedByGroup) {
+        Map<String, AutoscalerMetrics.MarkedNodes> report = new HashMap<>();
+        for (String group : snapshot.nodeGroups().keySet()) {
+            List<NodeMarks> marked = markedByGroup.getOrDefault(group, List.of());
+            Instant oldest = marked.stream().map(NodeMarks::startedAt).filter(Objects::nonNull)
+                    .min(Instant::compareTo).orElse(null);
+            report.put(group, new AutoscalerMetrics.MarkedNodes(marked.size(), oldest));
+        }
+        synchronized (lifecycle) {
+            // a sweep that overlapped stop() must not bring back what stop() cleared
+            if (active && !closed) {
+                metrics.scaleDownMarks(report);
+            }
+        }
+    }
+
+    /**
+     * Drained nodes whose NodeGroup the planner does not know: if no NodeGroup of that name exists in any
+     * namespace, the reconciler will never delete them, so the marks come off and the node takes pods again
+     * rather than stay cordoned for good. A group that exists but is invalid keeps its drained nodes: fixing the
+     * spec lets its reconciler finish the deletion.
+     */
+    private void handBackOrphans(List<Orphan> drainedWithoutKnownGroup) {
+        if (drainedWithoutKnownGroup.isEmpty()) {
+            return;
+        }
+        Set<String> existing = new HashSet<>();
+        client.resources(NodeGroup.class).inAnyNamespace().list().getItems()
+                .forEach(g -> existing.add(g.getMetadata().getName()));
+        for (Orphan o : drainedWithoutKnownGroup) {
+            if (o.group() != null && existing.contains(o.group())) {
+                continue;
+            }
+            String detail = o.group() == null ? "the drained node has no NodeGroup label"
+                    : "NodeGroup " + o.group() + " no longer exists, so nothing would delete the drained node";
+            LOG.warn("handing node {} back: {}; removing the scale-down marks", o.node(), detail);
+            events.warning(nodeRef(o.node()), "ScaleDownFailed", "scale-down abandoned ("
+                    + DrainResult.NODEGROUP_GONE + "): " + detail + "; its scale-down marks are removed");
+            cleanup.handBack(o.node(), o.marks().startedAt(), DrainResult.NODEGROUP_GONE);
+        }
+    }
+
+    /** A drained node whose group (null: no label) the planner does not know. */
+    private record Orphan(String node, String group, NodeMarks marks) {
     }
 
     private void undoLeftover(String node, String group, NodeMarks marks, String reason, String detail) {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -84,6 +85,8 @@ class MetricNamesTest {
             return Duration.ofSeconds(1);
         } else if (type == Instant.class) {
             return Instant.parse("2026-11-22T12:00:00Z");
+        } else if (type == Map.class) {
+            return Map.of("x", new AutoscalerMetrics.MarkedNodes(1, Instant.parse("2026-11-22T12:00:00Z")));
         }
         throw new AssertionError("MetricNamesTest has no sample value for a " + type.getName() + " parameter of "
                 + "AutoscalerMetrics." + method.getName() + "; add one to sample()");

@@ -1,6 +1,7 @@
 package com.vpsie.autoscaler.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
@@ -9,6 +10,7 @@ import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
 import com.vpsie.autoscaler.model.Offering;
 import com.vpsie.autoscaler.model.Resources;
 import com.vpsie.autoscaler.model.WellKnown;
+import com.vpsie.autoscaler.provider.ProviderException;
 import com.vpsie.autoscaler.provider.ProviderServer;
 import com.vpsie.autoscaler.sim.MutableClock;
 import com.vpsie.autoscaler.sim.kube.StrictMockServer;
@@ -41,6 +43,7 @@ class ProvisioningTimeoutIT {
     private NodeGroupReconciler reconciler;
     private GroupBackoff backoff;
     private final List<String> events = new CopyOnWriteArrayList<>();
+    private final AutoscalerMetrics metrics = new AutoscalerMetrics();
 
     @BeforeEach
     void start() throws Exception {
@@ -63,7 +66,7 @@ class ProvisioningTimeoutIT {
             }
         };
         reconciler = new NodeGroupReconciler(cache, kube.client(), cloud, new StatusWriter(kube.client(), clock),
-                recorder, new AutoscalerMetrics(), backoff, clock, Duration.ofMinutes(15), "cluster-1");
+                recorder, metrics, backoff, clock, Duration.ofMinutes(15), "cluster-1");
     }
 
     private static <T> ResourceEventHandler<T> ignore() {
@@ -130,6 +133,7 @@ class ProvisioningTimeoutIT {
         reconcile();
         assertThat(cloud.log()).filteredOn(l -> l.startsWith("delete")).hasSize(2);
         assertThat(events).contains("ScaleUpTimedOut general");
+        assertThat(provisioningFailures("TimedOut")).as("one per server given up").isEqualTo(2);
         assertThat(backoff.backedOff("general", clock.instant())).isTrue();
         // both given back, but never below minNodes: one replacement is created to keep the minimum
         assertThat(status().getDesiredNodes()).isEqualTo(1);
@@ -154,6 +158,25 @@ class ProvisioningTimeoutIT {
         assertThat(cloud.serversOf("general")).as("back-off over").hasSize(3);
         assertThat(cloud.log()).as("no server deleted twice").filteredOn(l -> l.startsWith("delete"))
                 .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aCreateTheProviderRefusesCountsAsAProvisioningFailureAndBacksTheGroupOff() throws Exception {
+        createGroup(0, 3, 1);
+        cloud.failNextCreate(new ProviderException.Terminal("quota exceeded: exceeds the allowed limit"));
+
+        assertThatThrownBy(() -> reconciler.reconcile("test/general")).isInstanceOf(ProviderException.Terminal.class);
+
+        assertThat(provisioningFailures("ProviderRejected")).isEqualTo(1);
+        assertThat(provisioningFailures("TimedOut")).isZero();
+        assertThat(cloud.serversOf("general")).isEmpty();
+        assertThat(backoff.backedOff("general", clock.instant())).isTrue();
+    }
+
+    private double provisioningFailures(String reason) {
+        var c = metrics.registry().find("vpsie.autoscaler.node.provisioning.failures")
+                .tags("nodegroup", "general", "reason", reason).counter();
+        return c == null ? 0 : c.count();
     }
 
     @Test

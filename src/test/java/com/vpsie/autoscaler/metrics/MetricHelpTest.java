@@ -7,6 +7,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Every meter says what it measures: promtool check metrics (run by CI on the demo's output) requires HELP. */
@@ -25,7 +26,8 @@ class MetricHelpTest {
                 Class<?> type = m.getParameterTypes()[i];
                 args[i] = type == String.class ? "x" : type == int.class ? 1 : type == long.class ? 1L
                         : type == double.class ? 1.0 : type == Duration.class ? Duration.ofSeconds(1)
-                        : type == Instant.class ? Instant.EPOCH : type == boolean.class ? Boolean.TRUE : null;
+                        : type == Instant.class ? Instant.EPOCH : type == boolean.class ? Boolean.TRUE
+                        : type == Map.class ? Map.of("x", new AutoscalerMetrics.MarkedNodes(1, Instant.EPOCH)) : null;
             }
             m.invoke(metrics, args);
         }

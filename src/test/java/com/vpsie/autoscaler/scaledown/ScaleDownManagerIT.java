@@ -3,6 +3,7 @@ package com.vpsie.autoscaler.scaledown;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
 import com.vpsie.autoscaler.controller.EventRecorder;
 import com.vpsie.autoscaler.controller.InvolvedObject;
 import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
@@ -15,6 +16,7 @@ import com.vpsie.autoscaler.sim.MutableClock;
 import com.vpsie.autoscaler.testing.GroupBuilder;
 import com.vpsie.autoscaler.sim.kube.StrictMockServer;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.search.Search;
 import java.time.Duration;
@@ -367,6 +369,53 @@ class ScaleDownManagerIT {
         assertThat(DrainFixtures.marks(client, "n2").drained()).as("drained: the reconciler's to delete").isTrue();
         assertThat(DrainFixtures.tainted(client, "n2")).isTrue();
         assertThat(DrainFixtures.marks(client, "n3").any()).isFalse();
+    }
+
+    @Test
+    void aDrainedNodeWhoseNodeGroupIsGoneIsHandedBackAndOthersAreLeftToTheirReconciler() throws Exception {
+        nodes("n1", "n2");
+        client.nodes().resource(DrainFixtures.node("old-1", "retired", "fake://old-1", clock.instant())).create();
+        // "broken" exists but the planner leaves it out (as it does an invalid group): fixing it lets its
+        // reconciler finish the deletion, so its drained node must stay drained
+        client.nodes().resource(DrainFixtures.node("broken-1", "broken", "fake://broken-1", clock.instant())).create();
+        NodeGroup broken = new NodeGroup();
+        broken.setMetadata(new ObjectMetaBuilder().withName("broken").withNamespace("elsewhere").build());
+        client.resources(NodeGroup.class).inNamespace("elsewhere").resource(broken).create();
+        Instant startedAt = NodeMarks.startedAtPrecision(clock.instant().minusSeconds(600));
+        for (String node : List.of("old-1", "broken-1", "n2")) {
+            DrainFixtures.markDrained(client, node, startedAt, Plan.ScaleDownKind.Empty);
+        }
+        ScaleDownManager manager = manager(DrainFixtures.fast());
+
+        manager.resume();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> clean("old-1"));
+        assertThat(manager.awaitIdle(Duration.ofSeconds(5))).isTrue();
+        assertThat(DrainFixtures.marks(client, "n2").drained()).as("its group exists").isTrue();
+        assertThat(DrainFixtures.marks(client, "broken-1").drained()).as("its group exists, invalid").isTrue();
+        assertThat(events).singleElement().asString().startsWith("Node/old-1 Warning ScaleDownFailed")
+                .contains(DrainResult.NODEGROUP_GONE);
+        assertThat(search("scale.down.errors").counters()).as("no series for a group that is gone").isEmpty();
+    }
+
+    @Test
+    void markedNodesAreReportedPerGroupWhileLeadingAndNotAfter() throws Exception {
+        nodes("n1", "n2", "n3");
+        Instant startedAt = NodeMarks.startedAtPrecision(clock.instant().minusSeconds(600));
+        DrainFixtures.markDrained(client, "n2", startedAt, Plan.ScaleDownKind.Empty);
+        DrainFixtures.markDrained(client, "n3", startedAt.plusSeconds(60), Plan.ScaleDownKind.Empty);
+        ScaleDownManager manager = manager(DrainFixtures.fast());
+
+        manager.resume();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> search("scale.down.marked.nodes").gauge() != null);
+        assertThat(search("scale.down.marked.nodes").tag("nodegroup", GROUP).gauge().value()).isEqualTo(2);
+        assertThat(search("scale.down.oldest.mark.timestamp.seconds").tag("nodegroup", GROUP).gauge().value())
+                .isEqualTo(startedAt.getEpochSecond());
+
+        manager.stop();
+        assertThat(search("scale.down.marked.nodes").gauges()).as("a replica that stopped leading reports nothing")
+                .isEmpty();
     }
 
     @Test

@@ -36,6 +36,7 @@ public final class FakeCloudProvider implements CloudProvider {
     private final AtomicInteger listCalls = new AtomicInteger();
     private volatile ProviderException nextFailure;
     private volatile int failuresLeft;
+    private ProviderException nextCreateFailure;
 
     private record Server(String id, String group, ProviderServer server) {
     }
@@ -54,6 +55,19 @@ public final class FakeCloudProvider implements CloudProvider {
     public void failNext(int times, ProviderException failure) {
         this.nextFailure = failure;
         this.failuresLeft = times;
+    }
+
+    /** The next create call fails with {@code failure}; other calls go through. */
+    public synchronized void failNextCreate(ProviderException failure) {
+        this.nextCreateFailure = failure;
+    }
+
+    private synchronized void maybeFailCreate() throws ProviderException {
+        ProviderException failure = nextCreateFailure;
+        nextCreateFailure = null;
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private synchronized void maybeFail() throws ProviderException {
@@ -95,6 +109,7 @@ public final class FakeCloudProvider implements CloudProvider {
     @Override
     public ProviderServer createServer(ProviderGroup group, String offeringId, String requestId) throws ProviderException {
         maybeFail();
+        maybeFailCreate();
         String existing = serverByRequest.get(requestId);
         if (existing != null && servers.containsKey(existing)) {
             return withState(servers.get(existing).server());

@@ -25,6 +25,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import okhttp3.Call;
+import okhttp3.ConnectionPool;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -95,6 +96,9 @@ final class VpsieTransport implements AutoCloseable {
         }
     }
 
+    /** Below the idle timeout of the JDK's HTTP server (30 s, the simulator's) and of common load balancers. */
+    static final Duration IDLE_CONNECTION_KEEP_ALIVE = Duration.ofSeconds(20);
+
     /** An OkHttp client with this configuration's deadlines; it neither retries nor follows redirects itself. */
     static OkHttpClient httpClient(VpsieConfig config) {
         return new OkHttpClient.Builder()
@@ -107,6 +111,10 @@ final class VpsieTransport implements AutoCloseable {
                 // A redirect would carry the Vpsie-Auth header to wherever it points.
                 .followRedirects(false)
                 .followSslRedirects(false)
+                // Servers and load balancers close idle keep-alive connections after 30-60 s; okhttp keeps them
+                // 5 min by default, and with its own retry off, the first call on a connection closed meanwhile
+                // failed as a network error (counted, and toward the circuit breaker). Let them go first.
+                .connectionPool(new ConnectionPool(5, IDLE_CONNECTION_KEEP_ALIVE.toSeconds(), TimeUnit.SECONDS))
                 .build();
     }
 

@@ -81,6 +81,7 @@ public final class Controller implements AutoCloseable {
         this.loop = new AutoscalingLoop(cache, snapshots, statusWriter, events, metrics,
                 backoff, this.scaleDown, this::enqueue, new UtilizationTracker(60), config.planner(), config.scanInterval(),
                 clock, liveness);
+        metrics.leader(false);
     }
 
     public ClusterCache cache() {
@@ -142,6 +143,7 @@ public final class Controller implements AutoCloseable {
                     Duration.ofMinutes(5), metrics::queueDepth);
             queue.start();
             leading = true;
+            metrics.leader(true);
             scaleDown.resume();
             resync = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "nodegroup-resync");
@@ -161,6 +163,7 @@ public final class Controller implements AutoCloseable {
             }
             LOG.warn("{} stopped leading: stopping all actions", config.identity());
             leading = false;
+            metrics.leader(false);
             loop.stop();
             scaleDown.stop();
             resync.shutdownNow();
@@ -287,6 +290,7 @@ public final class Controller implements AutoCloseable {
                 LOG.warn("work still running after {}; leaving it", grace);
             }
             leading = false;
+            metrics.leader(false);
         }
         CompletableFuture<?> e = election;
         if (e != null) {

@@ -121,6 +121,11 @@ public final class AutoscalerMetrics {
                 .publishPercentileHistogram().register(registry).record(took);
     }
 
+    /** 1 while this replica leads (or runs without election), else 0: queries keep only the leader's gauges. */
+    public void leader(boolean leading) {
+        gauge("leader", Tags.empty()).set(leading ? 1 : 0);
+    }
+
     public void queueDepth(int depth) {
         gauge("reconciliation.queue.depth", Tags.empty()).set(depth);
     }

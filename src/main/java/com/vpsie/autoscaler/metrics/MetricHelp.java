@@ -29,6 +29,7 @@ final class MetricHelp implements MeterFilter {
             Map.entry("controller.reconcile", "NodeGroup reconciles."),
             Map.entry("controller.reconcile.errors", "NodeGroup reconciles that failed and will be retried with back-off."),
             Map.entry("controller.reconcile.duration", "Duration of one NodeGroup reconcile."),
+            Map.entry("leader", "1 on the replica that holds the Lease and acts (or runs without election), 0 on a standby."),
             Map.entry("reconciliation.queue.depth", "NodeGroups waiting in the reconcile queue."),
             Map.entry("node.provisioning.duration", "From server creation to its Node turning Ready."),
             Map.entry("node.provisioning.failures", "Servers that did not become a Ready node, by reason."),

@@ -21,7 +21,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -45,6 +47,7 @@ class ControllerIT {
     private final List<Controller> controllers = new ArrayList<>();
     private final List<String> handedToScaleDown = new CopyOnWriteArrayList<>();
     private AutoscalerMetrics metrics;
+    private final Map<Controller, AutoscalerMetrics> metricsOf = new HashMap<>();
 
     @BeforeEach
     void start() {
@@ -90,6 +93,7 @@ class ControllerIT {
                 metrics, new KubernetesEventRecorder(kube.client(), Clock.systemUTC(), identity, metrics),
                 snapshots -> recording, Clock.systemUTC());
         controllers.add(c);
+        metricsOf.put(c, metrics);
         c.start();
         return c;
     }
@@ -223,6 +227,8 @@ class ControllerIT {
         await().atMost(15, TimeUnit.SECONDS).until(() -> status("general") != null
                 && Integer.valueOf(1).equals(status("general").getReadyNodes()));
         assertThat(follower.leading()).isFalse();
+        assertThat(leaderGauge(leader)).isEqualTo(1);
+        assertThat(leaderGauge(follower)).isZero();
 
         long stoppedAt = System.nanoTime();
         leader.shutdown(Duration.ofSeconds(1));
@@ -231,5 +237,11 @@ class ControllerIT {
         // the lease is released on shutdown, so the follower need not wait the full lease duration
         assertThat(takeover).isLessThan(Duration.ofMillis(1500 + 1000));
         assertThat(cloud.serversOf("general")).as("no step done twice: still one server").hasSize(1);
+        assertThat(leaderGauge(follower)).isEqualTo(1);
+        assertThat(leaderGauge(leader)).isZero();
+    }
+
+    private double leaderGauge(Controller c) {
+        return metricsOf.get(c).registry().get("vpsie.autoscaler.leader").gauge().value();
     }
 }

@@ -371,6 +371,10 @@ public final class NodeGroupReconciler {
             s.setCurrentNodes(registered);
             s.setReadyNodes(readyNodes);
             s.setObservedGeneration(group.getMetadata().getGeneration());
+            if (s.getVpsieGroupID() == null) {
+                // found by name this time; recorded, so a restart need not look it up and the operator sees it
+                s.setVpsieGroupID(provider.knownGroupId(seen.target().key()));
+            }
             List<NodeGroupCondition> conditions = new ArrayList<>();
             conditions.add(new NodeGroupCondition(NodeGroupCondition.TYPE_READY, NodeGroupCondition.STATUS_TRUE,
                     "Reconciled", readyNodes + " of " + desired + " nodes ready"));

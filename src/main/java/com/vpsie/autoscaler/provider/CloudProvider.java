@@ -28,6 +28,14 @@ public interface CloudProvider {
     /** The {@code spec.providerID} prefix of this provider's nodes, e.g. {@code vpsie://}. */
     String providerIdPrefix();
 
+    /**
+     * The provider's own id of a NodeGroup's group ("namespace/name") once it has found it, else null; answers
+     * from memory, never calls out. The reconciler records it in {@code status.vpsieGroupID}.
+     */
+    default Long knownGroupId(String groupKey) {
+        return null;
+    }
+
     /** Drops what the provider remembers about a NodeGroup ("namespace/name") that was deleted. */
     default void forgetGroup(String groupKey) {
     }

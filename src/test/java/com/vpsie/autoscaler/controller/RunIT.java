@@ -36,6 +36,7 @@ class RunIT {
     private VpsieSimulator vpsie;
     private SimulatedKubelets kubelets;
     private ControllerApp app;
+    private long vpsieGroupId;
 
     @TempDir
     Path dir;
@@ -45,7 +46,7 @@ class RunIT {
         kube = StrictMockServer.start();
         vpsie = new VpsieSimulator(Clock.systemUTC()).acceptStaticToken("sim-token");
         vpsie.cloud().addCluster("cluster-1", "demo", "dc1").addStandardOffers("dc1").readyAfter(Duration.ofMillis(300));
-        vpsie.cloud().addGroup("cluster-1", "general", "1");
+        vpsieGroupId = vpsie.cloud().addGroup("cluster-1", "general", "1");
         vpsie.start(0);
         kubelets = new SimulatedKubelets(kube.client(), new SimulatorMachines(vpsie.cloud(), "vpsie://"),
                 Clock.systemUTC());
@@ -86,6 +87,7 @@ class RunIT {
             assertThat(s).isNotNull();
             assertThat(s.getReadyNodes()).isEqualTo(2);
             assertThat(s.getDesiredNodes()).isEqualTo(2);
+            assertThat(s.getVpsieGroupID()).as("found by name, then recorded").isEqualTo(vpsieGroupId);
         });
         assertThat(vpsie.cloud().runningWorkers()).hasSize(2);
 

@@ -246,6 +246,11 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
         return id;
     }
 
+    @Override
+    public Long knownGroupId(String groupKey) {
+        return groupIds.get(groupKey);
+    }
+
     /** Drops everything remembered about a NodeGroup that no longer exists. */
     public void forgetGroup(String groupKey) {
         groupIds.remove(groupKey);

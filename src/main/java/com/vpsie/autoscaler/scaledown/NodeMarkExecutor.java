@@ -121,8 +121,8 @@ final class NodeMarkExecutor {
     /**
      * Removes our taint and annotations and, unless the node was cordoned before the drain, the cordon.
      * {@code startedAt} names the drain being undone; null undoes whatever draining marks are there. A drained
-     * node is left to the reconciler unless {@code evenDrained} (its NodeGroup is gone). A taint without our annotations (edited by hand) loses the taint but keeps its
-     * cordon, since nothing says the cordon was ours.
+     * node is left to the reconciler unless {@code evenDrained} (its NodeGroup is gone). A taint without our
+     * annotations (edited by hand) loses the taint but keeps its cordon, since nothing says the cordon was ours.
      */
     UndoOutcome unmark(String name, Instant startedAt, boolean evenDrained) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {

@@ -377,7 +377,9 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
                 continue;
             }
             if (marks.drained()) {
-                if (group == null || !snapshot.nodeGroups().containsKey(group)) {
+                // only once no drain or deletion begun before the group went can still be running
+                if ((group == null || !snapshot.nodeGroups().containsKey(group))
+                        && marks.expired(now, settings.drainDeadline())) {
                     drainedWithoutKnownGroup.add(new Orphan(name, group, marks));
                 }
             } else if (!marks.draining() || group == null || marks.kind() == null) {
@@ -435,10 +437,10 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
     }
 
     /**
-     * Drained nodes whose NodeGroup the planner does not know: if no NodeGroup of that name exists in any
-     * namespace, the reconciler will never delete them, so the marks come off and the node takes pods again
-     * rather than stay cordoned for good. A group that exists but is invalid keeps its drained nodes: fixing the
-     * spec lets its reconciler finish the deletion.
+     * Drained nodes, marked longer ago than the longest drain, whose NodeGroup the planner does not know: if no
+     * NodeGroup of that name exists in any namespace, the reconciler will never delete them, so the marks come off
+     * and the node takes pods again rather than stay cordoned for good. A group that exists but is invalid keeps
+     * its drained nodes: fixing the spec lets its reconciler finish the deletion.
      */
     private void handBackOrphans(List<Orphan> drainedWithoutKnownGroup) {
         if (drainedWithoutKnownGroup.isEmpty()) {

@@ -381,11 +381,17 @@ class ScaleDownManagerIT {
         NodeGroup broken = new NodeGroup();
         broken.setMetadata(new ObjectMetaBuilder().withName("broken").withNamespace("elsewhere").build());
         client.resources(NodeGroup.class).inNamespace("elsewhere").resource(broken).create();
-        Instant startedAt = NodeMarks.startedAtPrecision(clock.instant().minusSeconds(600));
+        DrainSettings settings = DrainFixtures.fast();
+        // drained longer ago than any drain lasts: nothing begun before the group went can still be running
+        Instant startedAt = NodeMarks.startedAtPrecision(clock.instant().minus(settings.drainDeadline()).minusSeconds(1));
         for (String node : List.of("old-1", "broken-1", "n2")) {
             DrainFixtures.markDrained(client, node, startedAt, Plan.ScaleDownKind.Empty);
         }
-        ScaleDownManager manager = manager(DrainFixtures.fast());
+        // drained just now: a deletion begun before its group went may still be under way
+        client.nodes().resource(DrainFixtures.node("old-2", "retired", "fake://old-2", clock.instant())).create();
+        DrainFixtures.markDrained(client, "old-2", NodeMarks.startedAtPrecision(clock.instant().minusSeconds(1)),
+                Plan.ScaleDownKind.Empty);
+        ScaleDownManager manager = manager(settings);
 
         manager.resume();
 
@@ -393,6 +399,7 @@ class ScaleDownManagerIT {
         assertThat(manager.awaitIdle(Duration.ofSeconds(5))).isTrue();
         assertThat(DrainFixtures.marks(client, "n2").drained()).as("its group exists").isTrue();
         assertThat(DrainFixtures.marks(client, "broken-1").drained()).as("its group exists, invalid").isTrue();
+        assertThat(DrainFixtures.marks(client, "old-2").drained()).as("not yet: drained too recently").isTrue();
         assertThat(events).singleElement().asString().startsWith("Node/old-1 Warning ScaleDownFailed")
                 .contains(DrainResult.NODEGROUP_GONE);
         assertThat(search("scale.down.errors").counters()).as("no series for a group that is gone").isEmpty();

@@ -89,10 +89,11 @@ public enum LogFormat {
     Encoder<ILoggingEvent> encoder(LoggerContext context) {
         return switch (this) {
             case JSON -> {
-                JsonEncoder json = new JsonEncoder();
+                JsonEncoder json = new Rfc3339JsonEncoder();
                 json.setContext(context);
-                // One object per line with time, level, thread, logger, MDC and the formatted message. The raw
-                // template, its arguments and the logger context would only repeat what is already there.
+                // One object per line with time (RFC 3339, UTC), level, thread, logger, MDC and the formatted
+                // message. The raw template, its arguments and the logger context would only repeat what is
+                // already there.
                 json.setWithSequenceNumber(false);
                 json.setWithNanoseconds(false);
                 json.setWithContext(false);

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,11 +76,27 @@ class LogFormatTest {
         assertThat(first.path("mdc").path("nodegroup").asText()).isEqualTo("default/workers");
         assertThat(first.path("mdc").path("reconcileId").asText()).isEqualTo("0badcafe");
         assertThat(first.path("loggerName").asText()).endsWith("NodeGroupReconciler");
-        assertThat(first.has("timestamp")).isTrue();
+        assertThat(first.path("timestamp").isTextual()).as("timestamp is a string, not epoch millis: %s", lines.get(0))
+                .isTrue();
 
         JsonNode second = json.readTree(lines.get(1));
         assertThat(second.path("formattedMessage").asText()).isEqualTo("A message with \"quotes\"\nand a second line");
         assertThat(second.path("throwable").path("message").asText()).isEqualTo("boom");
+    }
+
+    @Test
+    void jsonTimestampIsRfc3339InUtcWithMilliseconds() throws Exception {
+        org.slf4j.Logger log = logger(LogFormat.JSON);
+        long before = System.currentTimeMillis();
+        log.info("one line");
+        long after = System.currentTimeMillis();
+
+        JsonNode line = new ObjectMapper().readTree(lines().get(0));
+        String timestamp = line.path("timestamp").asText();
+        // What log pipelines (Loki, Elasticsearch, Cloud Logging) parse without a custom date format.
+        assertThat(timestamp).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+        assertThat(Instant.parse(timestamp).toEpochMilli()).isBetween(before, after);
+        assertThat(lines().get(0)).as("the time comes first, as in the text format").startsWith("{\"timestamp\":");
     }
 
     @Test

@@ -1,14 +1,23 @@
 package com.vpsie.autoscaler.controller;
 
+import io.fabric8.kubernetes.api.model.AuthInfo;
+import io.fabric8.kubernetes.api.model.NamedAuthInfo;
+import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
 
-/** The controller's Kubernetes client: in-cluster or kubeconfig, okhttp, and a deadline on every request. */
+/**
+ * The controller's Kubernetes client: in-cluster or kubeconfig (impersonation included), okhttp, and a deadline on
+ * every request.
+ */
 public final class KubernetesClients {
 
     static final int CONNECT_TIMEOUT_MS = 10_000;
@@ -25,22 +34,66 @@ public final class KubernetesClients {
     /** As {@link #create(Path)}, with fabric8's own retries of failed requests limited to {@code retries} (null: its default). */
     public static KubernetesClient create(Path kubeconfig, Integer retries) {
         Config base;
+        AuthInfo user = null;
         if (kubeconfig != null) {
+            String text;
             try {
-                base = Config.fromKubeconfig(Files.readString(kubeconfig));
+                text = Files.readString(kubeconfig);
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read kubeconfig " + kubeconfig + ": " + e.getMessage(), e);
             }
+            base = Config.fromKubeconfig(text);
+            user = currentUser(text);
         } else {
             base = Config.autoConfigure(null);
         }
         ConfigBuilder builder = new ConfigBuilder(base)
                 .withConnectionTimeout(CONNECT_TIMEOUT_MS)
                 .withRequestTimeout(REQUEST_TIMEOUT_MS);
+        if (user != null) {
+            impersonate(builder, user, kubeconfig);
+        }
         if (retries != null) {
             builder.withRequestRetryBackoffLimit(retries);
         }
         Config config = builder.build();
         return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /** The user entry of the kubeconfig's current context, or null. */
+    private static AuthInfo currentUser(String kubeconfigText) {
+        io.fabric8.kubernetes.api.model.Config parsed =
+                Serialization.unmarshal(kubeconfigText, io.fabric8.kubernetes.api.model.Config.class);
+        if (parsed == null || parsed.getContexts() == null || parsed.getUsers() == null) {
+            return null;
+        }
+        String userName = parsed.getContexts().stream()
+                .filter(c -> c.getName() != null && c.getName().equals(parsed.getCurrentContext()))
+                .map(NamedContext::getContext).filter(Objects::nonNull).map(c -> c.getUser())
+                .findFirst().orElse(null);
+        return parsed.getUsers().stream().filter(u -> u.getName() != null && u.getName().equals(userName))
+                .map(NamedAuthInfo::getUser).findFirst().orElse(null);
+    }
+
+    /**
+     * Applies the user's {@code as}, {@code as-groups} and {@code as-user-extra}, as kubectl does. fabric8 7.8 parses
+     * them but does not send them, so a kubeconfig meant to act with a ServiceAccount's rights would silently act
+     * with the underlying credential's.
+     */
+    private static void impersonate(ConfigBuilder builder, AuthInfo user, Path kubeconfig) {
+        if (user.getAsUid() != null && !user.getAsUid().isBlank()) {
+            // Dropping it would widen what the kubeconfig's author allowed; refuse instead.
+            throw new IllegalArgumentException("kubeconfig " + kubeconfig + ": as-uid is not supported; "
+                    + "impersonate by user (as) and groups (as-groups) instead");
+        }
+        if (user.getAs() != null && !user.getAs().isBlank()) {
+            builder.withImpersonateUsername(user.getAs());
+        }
+        if (user.getAsGroups() != null && !user.getAsGroups().isEmpty()) {
+            builder.withImpersonateGroups(user.getAsGroups().toArray(String[]::new));
+        }
+        if (user.getAsUserExtra() != null && !user.getAsUserExtra().isEmpty()) {
+            builder.withImpersonateExtras(Map.copyOf(user.getAsUserExtra()));
+        }
     }
 }

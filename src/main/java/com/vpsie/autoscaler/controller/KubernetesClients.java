@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ public final class KubernetesClients {
     public static KubernetesClient create(Path kubeconfig, Integer retries) {
         Config base;
         AuthInfo user = null;
+        Path source = kubeconfig;
         if (kubeconfig != null) {
             String text;
             try {
@@ -43,15 +45,25 @@ public final class KubernetesClients {
                 throw new IllegalArgumentException("cannot read kubeconfig " + kubeconfig + ": " + e.getMessage(), e);
             }
             base = Config.fromKubeconfig(text);
-            user = currentUser(text);
+            user = userEntry(text, currentUserName(base));
         } else {
             base = Config.autoConfigure(null);
+            // $KUBECONFIG or ~/.kube/config when one was found (null in a pod): the file holding the user entry.
+            File found = base.getFileWithAuthInfo();
+            if (found != null && found.isFile()) {
+                source = found.toPath();
+                try {
+                    user = userEntry(Files.readString(source), currentUserName(base));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("cannot read kubeconfig " + found + ": " + e.getMessage(), e);
+                }
+            }
         }
         ConfigBuilder builder = new ConfigBuilder(base)
                 .withConnectionTimeout(CONNECT_TIMEOUT_MS)
                 .withRequestTimeout(REQUEST_TIMEOUT_MS);
         if (user != null) {
-            impersonate(builder, user, kubeconfig);
+            impersonate(builder, user, source);
         }
         if (retries != null) {
             builder.withRequestRetryBackoffLimit(retries);
@@ -60,19 +72,21 @@ public final class KubernetesClients {
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
-    /** The user entry of the kubeconfig's current context, or null. */
-    private static AuthInfo currentUser(String kubeconfigText) {
+    /** The user name of the context fabric8 resolved (merged over every file of $KUBECONFIG), or null. */
+    private static String currentUserName(Config config) {
+        NamedContext current = config.getCurrentContext();
+        return current == null || current.getContext() == null ? null : current.getContext().getUser();
+    }
+
+    /** The entry named {@code userName} in a kubeconfig's users, or null. */
+    private static AuthInfo userEntry(String kubeconfigText, String userName) {
         io.fabric8.kubernetes.api.model.Config parsed =
                 Serialization.unmarshal(kubeconfigText, io.fabric8.kubernetes.api.model.Config.class);
-        if (parsed == null || parsed.getContexts() == null || parsed.getUsers() == null) {
+        if (userName == null || parsed == null || parsed.getUsers() == null) {
             return null;
         }
-        String userName = parsed.getContexts().stream()
-                .filter(c -> c.getName() != null && c.getName().equals(parsed.getCurrentContext()))
-                .map(NamedContext::getContext).filter(Objects::nonNull).map(c -> c.getUser())
-                .findFirst().orElse(null);
-        return parsed.getUsers().stream().filter(u -> u.getName() != null && u.getName().equals(userName))
-                .map(NamedAuthInfo::getUser).findFirst().orElse(null);
+        return parsed.getUsers().stream().filter(u -> userName.equals(u.getName())).map(NamedAuthInfo::getUser)
+                .filter(Objects::nonNull).findFirst().orElse(null);
     }
 
     /**

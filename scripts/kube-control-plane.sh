@@ -32,6 +32,8 @@ ETCD_BIN="$ETCD_DIR/bin/etcd"
 CURRENT_MARKER="$CACHE_DIR/kube/current-plane"
 START_TIMEOUT="${KUBE_CP_START_TIMEOUT:-120}"
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler)
+# The identity tests impersonate ServiceAccounts from; see gen_pki and write_audit_policy.
+IMPERSONATOR=vpsie-e2e-impersonator
 
 SCRIPT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
 
@@ -242,6 +244,10 @@ gen_pki() {
     # bootstrap role only covers what it needs with per-controller service accounts, so it is a master.
     issue kube-controller-manager "/O=system:masters/CN=system:kube-controller-manager" clientAuth
     issue kube-scheduler "/CN=system:kube-scheduler" clientAuth
+    # Not a master: the tests let it impersonate ServiceAccounts (RBAC granted by the test harness), so a
+    # controller under test acts with exactly the rights its ServiceAccount has. The audit log records its
+    # requests, and only its, which is how a test sees every Forbidden the controller got.
+    issue impersonator "/CN=$IMPERSONATOR" clientAuth
     # The aggregation layer's front proxy, as kubeadm sets it up; without it every component logs, many
     # times a second, that the requestheader CA bundle is missing.
     issue front-proxy-client "/CN=front-proxy-client" clientAuth
@@ -284,6 +290,20 @@ contexts:
     cluster: vpsie-e2e
     user: $user
 current-context: vpsie-e2e
+EOF
+}
+
+# Metadata (who, verb, object, response code) of the impersonator's requests, nothing else: the rest of the
+# traffic (kubelets, scheduler, controllers, the tests' admin) would only make the log large.
+write_audit_policy() {
+  cat >"$1" <<EOF
+apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived, ResponseStarted]
+rules:
+- level: Metadata
+  users: ["$IMPERSONATOR"]
+- level: None
 EOF
 }
 
@@ -415,8 +435,12 @@ cmd_start() {
   write_kubeconfig "$dir/admin.kubeconfig" admin "$server" "$dir/pki"
   write_kubeconfig "$dir/kube-controller-manager.kubeconfig" kube-controller-manager "$server" "$dir/pki"
   write_kubeconfig "$dir/kube-scheduler.kubeconfig" kube-scheduler "$server" "$dir/pki"
+  write_kubeconfig "$dir/impersonator.kubeconfig" impersonator "$server" "$dir/pki"
+  write_audit_policy "$dir/audit-policy.yaml"
   {
     echo "KUBECONFIG=$dir/admin.kubeconfig"
+    echo "IMPERSONATOR_KUBECONFIG=$dir/impersonator.kubeconfig"
+    echo "AUDIT_LOG=$dir/logs/audit.log"
     echo "API_SERVER=$server"
     echo "KUBE_VERSION=$KUBE_VERSION"
   } >>"$dir/state"
@@ -444,6 +468,7 @@ cmd_start() {
     --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
     --requestheader-extra-headers-prefix X-Remote-Extra- \
     --proxy-client-cert-file "$dir/pki/front-proxy-client.crt" --proxy-client-key-file "$dir/pki/front-proxy-client.key" \
+    --audit-policy-file "$dir/audit-policy.yaml" --audit-log-path "$dir/logs/audit.log" --audit-log-maxbackup 1 \
     --profiling=false)"
   # (The endpoint reconciler would publish 127.0.0.1 as the kubernetes Service's endpoint, which
   # validation rejects as loopback; nothing in the tests talks to the API through the Service.)
@@ -562,6 +587,8 @@ cmd_env() {
   echo "KUBECONFIG=$(state_get "$resolved" KUBECONFIG)"
   echo "KUBE_CP_DIR=$resolved"
   echo "API_SERVER=$(state_get "$resolved" API_SERVER)"
+  echo "IMPERSONATOR_KUBECONFIG=$(state_get "$resolved" IMPERSONATOR_KUBECONFIG)"
+  echo "AUDIT_LOG=$(state_get "$resolved" AUDIT_LOG)"
   echo "KUBE_VERSION=$(state_get "$resolved" KUBE_VERSION)"
   local name
   for name in "${COMPONENTS[@]}" WATCHDOG; do

@@ -20,22 +20,6 @@ import org.junit.jupiter.api.Test;
 /** The chart lints, renders, and every object it renders is one the API server would take as written. */
 class ChartRenderTest {
 
-    /** Every optional part switched on, so the parse and unknown-field checks see every template. */
-    static final Map<String, Object> EVERYTHING_ON = Map.ofEntries(
-            Map.entry("serviceMonitor.enabled", true),
-            Map.entry("prometheusRule.enabled", true),
-            Map.entry("grafanaDashboard.enabled", true),
-            Map.entry("networkPolicy.enabled", true),
-            Map.entry("networkPolicy.egress[0].ports[0].port", 443),
-            Map.entry("credentials.create", true),
-            Map.entry("credentials.clientId", "id"),
-            Map.entry("credentials.clientSecret", "not-a-real-secret"),
-            Map.entry("plannerConfig.expanders[0]", "least-waste"),
-            Map.entry("watchNamespaces[0]", "team-a"),
-            Map.entry("watchNamespaces[1]", "team-b"),
-            Map.entry("extraArgs[0]", "--max-drain-parallelism=2"),
-            Map.entry("priorityClassName", "system-cluster-critical"));
-
     @Test
     void lintsCleanlyInStrictMode() {
         LintResult result = new Helm(Chart.DIR).lint().strict().call();
@@ -70,7 +54,7 @@ class ChartRenderTest {
 
     @Test
     void everyObjectParsesWithoutUnknownFieldsAndLivesInTheReleaseNamespace() {
-        for (Map<String, Object> values : List.of(Map.<String, Object>of(), EVERYTHING_ON)) {
+        for (Map<String, Object> values : List.of(Map.<String, Object>of(), Chart.EVERYTHING_ON)) {
             Chart.Rendered r = Chart.render(values);
             for (HasMetadata o : r.objects) {
                 String what = o.getKind() + " " + o.getMetadata().getName();
@@ -86,7 +70,7 @@ class ChartRenderTest {
 
     @Test
     void optionalPartsRenderWhenSwitchedOn() {
-        Chart.Rendered r = Chart.render(EVERYTHING_ON);
+        Chart.Rendered r = Chart.render(Chart.EVERYTHING_ON);
 
         assertThat(r.ofKind("ServiceMonitor")).hasSize(1);
         assertThat(r.ofKind("PrometheusRule")).hasSize(1);
@@ -116,14 +100,14 @@ class ChartRenderTest {
                 assertThat(rule.getPorts()).singleElement().satisfies(p ->
                         assertThat(p.getPort().getStrVal()).isEqualTo("metrics")));
 
-        NetworkPolicy closed = Chart.render(EVERYTHING_ON).one(NetworkPolicy.class);
+        NetworkPolicy closed = Chart.render(Chart.EVERYTHING_ON).one(NetworkPolicy.class);
         assertThat(closed.getSpec().getPolicyTypes()).containsExactly("Ingress", "Egress");
         assertThat(closed.getSpec().getEgress()).hasSize(1);
     }
 
     @Test
     void createdSecretHoldsTheKeysTheControllerReads() {
-        Secret oauth = Chart.render(EVERYTHING_ON).one(Secret.class);
+        Secret oauth = Chart.render(Chart.EVERYTHING_ON).one(Secret.class);
         assertThat(oauth.getMetadata().getName()).isEqualTo("vpsie-credentials");
         assertThat(oauth.getStringData()).containsOnlyKeys("clientId", "clientSecret");
 

@@ -61,7 +61,7 @@ class RbacLeastPrivilegeTest {
 
     @Test
     void noClusterRoleReachesSecretsOrConfigMaps() {
-        for (ClusterRole role : Chart.render(ChartRenderTest.EVERYTHING_ON).all(ClusterRole.class)) {
+        for (ClusterRole role : Chart.render(Chart.EVERYTHING_ON).all(ClusterRole.class)) {
             assertThat(role.getRules()).flatExtracting(PolicyRule::getResources)
                     .doesNotContain("secrets", "configmaps");
         }

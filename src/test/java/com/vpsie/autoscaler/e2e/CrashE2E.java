@@ -135,9 +135,9 @@ class CrashE2E {
     private static Process launch(E2eWorld world, Path jar, String identity, List<Process> started) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = List.of(java, "-jar", jar.toString(), "run",
-                "--kubeconfig=" + world.kube.kubeconfig(), "--namespaces=" + world.ns, "--scan-interval=1s",
+                "--kubeconfig=" + world.controllerKubeconfig(), "--namespaces=" + world.ns, "--scan-interval=1s",
                 // Each process its own identity, as a new pod would have: the successor waits out the dead one's lease.
-                "--leader-elect=true", "--lease-name=vpsie-autoscaler", "--lease-namespace=" + world.ns,
+                "--leader-elect=true", "--lease-name=" + E2eWorld.LEASE, "--lease-namespace=" + world.ns,
                 "--identity=" + identity, "--lease-duration=4s", "--renew-deadline=3s", "--retry-period=500ms",
                 "--metrics-port=" + freePort(), "--vpsie-secret-name=" + E2eWorld.SECRET,
                 "--vpsie-secret-namespace=" + world.ns, "--vpsie-url=" + world.vpsie.baseUrl(),

@@ -13,7 +13,9 @@ import com.vpsie.autoscaler.sim.SimRequest;
 import com.vpsie.autoscaler.sim.SimulatedKubelets;
 import com.vpsie.autoscaler.sim.SimulatorMachines;
 import com.vpsie.autoscaler.sim.VpsieSimulator;
+import com.vpsie.autoscaler.testing.realkube.ChartRelease;
 import com.vpsie.autoscaler.testing.realkube.KubeControlPlane;
+import com.vpsie.autoscaler.testing.realkube.RbacAudit;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -26,6 +28,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -33,16 +36,28 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Set;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 
 /**
  * One scenario's world on the shared real control plane: its own namespace, a VPSie simulator in this JVM with a
  * cluster and a group named after the namespace (so Node names never collide between scenarios), simulated kubelets
  * registering those servers as Nodes with the real API server, the credentials Secret and the NodeGroup. Closing it
  * removes everything it put on the plane.
+ *
+ * <p>Least privilege by default: the chart is installed into the namespace (its ServiceAccount, ClusterRole, Roles,
+ * bindings and credentials Secret, see {@link ChartRelease}), and the controller, given {@link #config} or
+ * {@link #controllerKubeconfig()}, acts as that ServiceAccount. A request RBAC refuses fails the scenario with the
+ * Forbidden the API server answered: at once inside any Awaitility wait (a default fail-fast condition reads the API
+ * server's audit log), else when the world closes; closing also fails a world whose controller made no request as
+ * the ServiceAccount (it was handed another kubeconfig). {@link ControllerAccess#admin} opts out, with a reason.
+ * The test's own {@link #client} stays admin: it plays the users and kubelets of the cluster, not the controller.
  */
 final class E2eWorld implements AutoCloseable {
 
@@ -50,6 +65,8 @@ final class E2eWorld implements AutoCloseable {
     static final String CLUSTER = "e2e-cluster";
     static final String DATACENTER = "e2e-dc";
     static final String SECRET = "vpsie-credentials";
+    /** The Lease leader election uses; the chart's Role grants it by name. */
+    static final String LEASE = "vpsie-autoscaler";
     /** The simulator's 2 cpu / 4 GiB size: 1900m allocatable, so two 700m pods fit on a node and a third does not. */
     static final String OFFERING = "1";
     static final String POD_CPU = "700m";
@@ -63,14 +80,30 @@ final class E2eWorld implements AutoCloseable {
     final String group;
     final VpsieSimulator vpsie;
     final long simGroupId;
+    final ControllerAccess access;
+    /** Null when the controller runs as admin. */
+    private final ChartRelease release;
     private final KubernetesClient kubeletClient;
     private final SimulatedKubelets kubelets;
+    /** Denials already thrown by the fail-fast condition; {@link #close} reports only the ones after. */
+    private int reportedDenials;
 
-    private E2eWorld(KubeControlPlane kube, String prefix, Duration readyAfter) throws IOException {
+    /** Worlds whose controller acts as its ServiceAccount, checked by the Awaitility fail-fast condition. */
+    private static final Set<E2eWorld> OPEN = ConcurrentHashMap.newKeySet();
+
+    static {
+        // Every Awaitility wait of every scenario, those written later included, fails as soon as the controller is
+        // refused a request, instead of waiting out its timeout for something that cannot happen.
+        Awaitility.setDefaultFailFastCondition(E2eWorld::failOnNewDenials);
+    }
+
+    private E2eWorld(KubeControlPlane kube, String prefix, Duration readyAfter, ControllerAccess access)
+            throws IOException {
         this.kube = kube;
         this.client = kube.client();
         this.ns = kube.createNamespace(prefix);
         this.group = ns;
+        this.access = access;
         vpsie = new VpsieSimulator(Clock.systemUTC()).acceptStaticToken(TOKEN);
         vpsie.cloud().addCluster(CLUSTER, "e2e", DATACENTER).addStandardOffers(DATACENTER).readyAfter(readyAfter);
         simGroupId = vpsie.cloud().addGroup(CLUSTER, group, OFFERING);
@@ -78,18 +111,81 @@ final class E2eWorld implements AutoCloseable {
         kubeletClient = kube.newClient();
         kubelets = new SimulatedKubelets(kubeletClient, new SimulatorMachines(vpsie.cloud(), "vpsie://"),
                 Clock.systemUTC());
-        client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName(SECRET)
-                .endMetadata().addToStringData("token", TOKEN).build()).create();
+        if (access.isAdmin()) {
+            System.out.printf(Locale.ROOT, "[e2e] %s: the controller runs as %s%n", ns, access);
+            release = null;
+            client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName(SECRET)
+                    .endMetadata().addToStringData("token", TOKEN).build()).create();
+        } else {
+            // The Secret too comes from the chart (credentials.create), so its name and keys are the chart's.
+            try {
+                release = ChartRelease.install(kube, ns, Map.of("credentials.create", true, "credentials.token",
+                        TOKEN, "credentials.secretName", SECRET, "leaderElection.leaseName", LEASE), access.edit());
+            } catch (RuntimeException | Error e) {
+                kubeletClient.close();
+                vpsie.stop();
+                client.namespaces().withName(ns).delete();
+                throw e;
+            }
+            OPEN.add(this);
+        }
     }
 
+    /** A world whose controller acts as the chart's ServiceAccount with the chart's RBAC. */
     static E2eWorld start(KubeControlPlane kube, String prefix, Duration readyAfter) {
+        return start(kube, prefix, readyAfter, ControllerAccess.chartRbac());
+    }
+
+    static E2eWorld start(KubeControlPlane kube, String prefix, Duration readyAfter, ControllerAccess access) {
         try {
-            E2eWorld world = new E2eWorld(kube, prefix, readyAfter);
+            E2eWorld world = new E2eWorld(kube, prefix, readyAfter, access);
             world.kubelets.start(200);
             return world;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The kubeconfig the controller runs with: acting as the chart's ServiceAccount (admin only when opted out). */
+    Path controllerKubeconfig() {
+        return release == null ? kube.kubeconfig() : release.kubeconfig();
+    }
+
+    /** The ServiceAccount's release, or null when the controller runs as admin. */
+    ChartRelease release() {
+        return release;
+    }
+
+    /** Requests of this world's controller RBAC refused so far. */
+    List<RbacAudit.Denial> denials() {
+        return release == null ? List.of() : release.denials();
+    }
+
+    private static void failOnNewDenials() {
+        for (E2eWorld world : OPEN) {
+            world.throwNewDenials();
+        }
+    }
+
+    private synchronized void throwNewDenials() {
+        List<RbacAudit.Denial> denials = denials();
+        if (denials.size() > reportedDenials) {
+            List<RbacAudit.Denial> fresh = denials.subList(reportedDenials, denials.size());
+            reportedDenials = denials.size();
+            throw new AssertionError(describe(fresh));
+        }
+    }
+
+    private String describe(List<RbacAudit.Denial> denials) {
+        StringBuilder text = new StringBuilder();
+        text.append("the controller of ").append(ns).append(", acting as ").append(release.user()).append(" with ")
+                .append(access).append(", was refused ").append(denials.size()).append(" request(s) by RBAC:");
+        // The same refusal repeats as the controller retries: each once, with how often.
+        Map<String, Long> counted = denials.stream().collect(Collectors.groupingBy(RbacAudit.Denial::toString,
+                LinkedHashMap::new, Collectors.counting()));
+        counted.forEach((d, n) -> text.append("\n  ").append(d).append(n > 1 ? " (" + n + " times)" : ""));
+        text.append("\n(the chart's RBAC is in charts/vpsie-autoscaler/templates/clusterrole.yaml and role.yaml)");
+        return text.toString();
     }
 
     /** Creates the NodeGroup; a null {@code down} keeps the defaults (ten minutes, i.e. no scale-down in a test). */
@@ -121,11 +217,11 @@ final class E2eWorld implements AutoCloseable {
         return g == null ? null : g.getStatus();
     }
 
-    /** The controller's configuration for this world, in-JVM; the scan interval is 1 s. */
+    /** The controller's configuration for this world, in-JVM, with {@link #controllerKubeconfig()}; scan every 1 s. */
     ControllerConfig config(String identity, boolean leaderElect, Duration lease, Duration renew, Duration retry) {
         ControllerConfig d = ControllerConfig.defaults();
-        return new ControllerConfig(kube.kubeconfig(), List.of(ns), Duration.ofSeconds(1), leaderElect,
-                "vpsie-autoscaler", ns, identity, lease, renew, retry, 0, 2, "vpsie", SECRET, ns, vpsie.baseUrl(),
+        return new ControllerConfig(controllerKubeconfig(), List.of(ns), Duration.ofSeconds(1), leaderElect,
+                LEASE, ns, identity, lease, renew, retry, 0, 2, "vpsie", SECRET, ns, vpsie.baseUrl(),
                 CLUSTER, Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(60),
                 d.maxEmptyBulkDelete(), d.maxDrainParallelism(), Duration.ofSeconds(10), Duration.ofSeconds(5),
                 "text", d.planner(), null);
@@ -237,9 +333,14 @@ final class E2eWorld implements AutoCloseable {
         return vpsie.requests().stream().filter(r -> r.endpoint() == endpoint).toList();
     }
 
-    /** Stops the kubelets and the simulator and removes this world's objects from the shared plane. */
+    /**
+     * Stops the kubelets and the simulator and removes this world's objects from the shared plane; then fails if the
+     * controller was refused a request not yet reported, or made none as its ServiceAccount.
+     */
     @Override
     public void close() {
+        OPEN.remove(this);
+        String failure = release == null ? null : rbacFailure();
         kubelets.close();
         try {
             client.apps().deployments().inNamespace(ns).withName(APP).delete();
@@ -255,7 +356,29 @@ final class E2eWorld implements AutoCloseable {
         } finally {
             kubeletClient.close();
             vpsie.stop();
+            if (release != null) {
+                release.close();
+            }
         }
+        if (failure != null) {
+            throw new AssertionError(failure);
+        }
+    }
+
+    /** What close must fail with, or null. */
+    private synchronized String rbacFailure() {
+        List<RbacAudit.Denial> denials = denials();
+        if (denials.size() > reportedDenials) {
+            List<RbacAudit.Denial> fresh = denials.subList(reportedDenials, denials.size());
+            reportedDenials = denials.size();
+            return describe(fresh);
+        }
+        if (release.requests() == 0) {
+            return "no request reached the API server as " + release.user() + " in " + ns + ": the scenario's "
+                    + "controller did not run, or ran with another kubeconfig than world.controllerKubeconfig() "
+                    + "(or world.config(...)); only ControllerAccess.admin(why) may run it as admin";
+        }
+        return null;
     }
 
     /** Nearest-rank percentile of values already sorted, in milliseconds. */

@@ -40,7 +40,7 @@ class LeaderElectionE2E {
         try (E2eWorld world = E2eWorld.start(kube, "leader", Duration.ofSeconds(1))) {
             world.createGroup(2, 5, null);
             List<String> holders = Collections.synchronizedList(new ArrayList<>());
-            Watch leaseWatch = world.client.leases().inNamespace(world.ns).withName("vpsie-autoscaler")
+            Watch leaseWatch = world.client.leases().inNamespace(world.ns).withName(E2eWorld.LEASE)
                     .watch(new Watcher<>() {
                         @Override
                         public void eventReceived(Action action, Lease lease) {
@@ -111,7 +111,7 @@ class LeaderElectionE2E {
     }
 
     private static String holder(E2eWorld world) {
-        Lease lease = world.client.leases().inNamespace(world.ns).withName("vpsie-autoscaler").get();
+        Lease lease = world.client.leases().inNamespace(world.ns).withName(E2eWorld.LEASE).get();
         return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
     }
 }

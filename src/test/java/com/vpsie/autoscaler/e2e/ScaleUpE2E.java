@@ -43,7 +43,7 @@ class ScaleUpE2E {
         List<Long> toCreate = new ArrayList<>();
         List<Long> toRunning = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
-            oneRound(kube, round, toCreate, toRunning);
+            oneRound(kube, round, ControllerAccess.chartRbac(), toCreate, toRunning);
         }
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         System.out.printf(Locale.ROOT, "[e2e] scale-up over %d round(s): unschedulable -> create call %s; "
@@ -53,9 +53,10 @@ class ScaleUpE2E {
                 heap.getCommitted() >> 20);
     }
 
-    private static void oneRound(KubeControlPlane kube, int round, List<Long> toCreate, List<Long> toRunning)
-            throws Exception {
-        try (E2eWorld world = E2eWorld.start(kube, "scale-up", Duration.ofSeconds(1))) {
+    /** One scale-up in a fresh world whose controller has {@code access}; LeastPrivilegeE2E runs it with less. */
+    static void oneRound(KubeControlPlane kube, int round, ControllerAccess access, List<Long> toCreate,
+                         List<Long> toRunning) throws Exception {
+        try (E2eWorld world = E2eWorld.start(kube, "scale-up", Duration.ofSeconds(1), access)) {
             world.createGroup(1, MAX_NODES, null);
             AtomicInteger maxDesired = new AtomicInteger();
             AtomicInteger maxCurrent = new AtomicInteger();

@@ -7,6 +7,7 @@ import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupStatus;
 import com.vpsie.autoscaler.controller.StatusMerge;
 import com.vpsie.autoscaler.controller.StatusWriter;
+import com.vpsie.autoscaler.testing.realkube.ChartRelease;
 import com.vpsie.autoscaler.testing.realkube.KubeControlPlane;
 import com.vpsie.autoscaler.testing.realkube.RealKubernetes;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -21,11 +22,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -33,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The status writer against a real kube-apiserver, which (unlike fabric8's mock) refuses a status write locked
  * on a stale resourceVersion with 409 Conflict. Several writers, each with its own client as separate
- * processes would have, raise the same group's desired size at once.
+ * processes would have, raise the same group's desired size at once. The writers act as the chart's ServiceAccount,
+ * as the controller does; the test's own reads and its deliberately stale write are admin's.
  */
 @RealKubernetes
 class StatusConflictE2E {
@@ -65,6 +69,7 @@ class StatusConflictE2E {
                     }
                 });
 
+        ChartRelease release = ChartRelease.install(kube, ns, Map.of(), UnaryOperator.identity());
         List<KubernetesClient> clients = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(WRITERS);
         CountDownLatch go = new CountDownLatch(1);
@@ -72,7 +77,7 @@ class StatusConflictE2E {
         long began;
         try {
             for (int w = 0; w < WRITERS; w++) {
-                KubernetesClient own = kube.newClient();
+                KubernetesClient own = release.newClient();
                 clients.add(own);
                 StatusWriter writer = new StatusWriter(own, Clock.systemUTC(), 50);
                 int writerId = w;
@@ -104,6 +109,7 @@ class StatusConflictE2E {
         }
         long wallMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
         clients.forEach(KubernetesClient::close);
+        release.close();
 
         int total = WRITERS * UPDATES_PER_WRITER;
         int attempts = samples.stream().mapToInt(Sample::attempts).sum();
@@ -145,29 +151,32 @@ class StatusConflictE2E {
         String ns = kube.createNamespace("status-stale");
         NodeGroup stale = client.resources(NodeGroup.class).inNamespace(ns)
                 .resource(E2eGroups.group(ns, "g", 0, 5)).create();
-        StatusWriter writer = new StatusWriter(client, Clock.systemUTC(), 50);
-        writer.update(ns, "g", null, s -> {
-            s.setDesiredNodes(2);
-            return s;
-        });
+        try (ChartRelease release = ChartRelease.install(kube, ns, Map.of(), UnaryOperator.identity());
+             KubernetesClient asServiceAccount = release.newClient()) {
+            StatusWriter writer = new StatusWriter(asServiceAccount, Clock.systemUTC(), 50);
+            writer.update(ns, "g", null, s -> {
+                s.setDesiredNodes(2);
+                return s;
+            });
 
-        // fabric8's mock accepts this write silently; the API server must not.
-        NodeGroupStatus status = new NodeGroupStatus();
-        status.setDesiredNodes(1);
-        stale.setStatus(status);
-        assertThatThrownBy(() -> client.resources(NodeGroup.class).inNamespace(ns).resource(stale).updateStatus())
-                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
-                    assertThat(e.getCode()).isEqualTo(409);
-                    assertThat(e.getStatus().getReason()).isEqualTo("Conflict");
-                });
+            // fabric8's mock accepts this write silently; the API server must not.
+            NodeGroupStatus status = new NodeGroupStatus();
+            status.setDesiredNodes(1);
+            stale.setStatus(status);
+            assertThatThrownBy(() -> client.resources(NodeGroup.class).inNamespace(ns).resource(stale).updateStatus())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(409);
+                        assertThat(e.getStatus().getReason()).isEqualTo("Conflict");
+                    });
 
-        // And the writer, handed that stale copy, re-reads and re-applies its change on top of the stored one.
-        StatusWriter.Outcome outcome = writer.update(ns, "g", stale, s -> {
-            s.setDesiredNodes(s.getDesiredNodes() + 1);
-            return s;
-        });
-        assertThat(outcome.attempts()).isEqualTo(2);
-        assertThat(outcome.group().getStatus().getDesiredNodes()).isEqualTo(3);
+            // And the writer, handed that stale copy, re-reads and re-applies its change on top of the stored one.
+            StatusWriter.Outcome outcome = writer.update(ns, "g", stale, s -> {
+                s.setDesiredNodes(s.getDesiredNodes() + 1);
+                return s;
+            });
+            assertThat(outcome.attempts()).isEqualTo(2);
+            assertThat(outcome.group().getStatus().getDesiredNodes()).isEqualTo(3);
+        }
     }
 
     private static Instant proposedTime(int writerId, int update) {

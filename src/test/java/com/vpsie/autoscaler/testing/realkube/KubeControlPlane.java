@@ -1,20 +1,27 @@
 package com.vpsie.autoscaler.testing.realkube;
 
+import com.vpsie.autoscaler.chart.Chart;
 import com.vpsie.autoscaler.controller.KubernetesClients;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -26,8 +33,11 @@ import java.util.stream.Stream;
 public final class KubeControlPlane implements AutoCloseable {
 
     static final String SCRIPT = "scripts/kube-control-plane.sh";
-    static final String CRD = "crds/nodegroups.autoscaler.vpsie.com-v1.yml";
     static final String EXTERNAL_KUBECONFIG_ENV = "VPSIE_E2E_KUBECONFIG";
+    /** What the script names the identity that impersonates ServiceAccounts, and where it leaves its files. */
+    static final String IMPERSONATOR = "vpsie-e2e-impersonator";
+    private static final String IMPERSONATOR_KUBECONFIG = "impersonator.kubeconfig";
+    private static final String AUDIT_LOG = "logs/audit.log";
     /** The script's exit status when the binaries have not been built. */
     private static final int EXIT_NOT_BUILT = 3;
     private static final Duration START_LIMIT = Duration.ofMinutes(5);
@@ -38,6 +48,10 @@ public final class KubeControlPlane implements AutoCloseable {
     private final Path kubeconfig;
     private final KubernetesClient client;
     private final Duration startup;
+    /** The non-admin identity that impersonates ServiceAccounts; the admin one for a cluster without it. */
+    private final Path impersonatorKubeconfig;
+    /** Null for a cluster the script did not start (no audit log to read). */
+    private final RbacAudit audit;
 
     private KubeControlPlane(Path projectDir, Path runDir, Path kubeconfig, Duration startup) {
         this.projectDir = projectDir;
@@ -45,9 +59,26 @@ public final class KubeControlPlane implements AutoCloseable {
         this.kubeconfig = kubeconfig;
         this.startup = startup;
         this.client = KubernetesClients.create(kubeconfig);
+        // The script writes both beside the admin kubeconfig, also for a plane started by hand and attached through
+        // VPSIE_E2E_KUBECONFIG.
+        Path dir = kubeconfig.toAbsolutePath().getParent();
+        Path impersonator = dir.resolve(IMPERSONATOR_KUBECONFIG);
+        if (Files.isRegularFile(impersonator)) {
+            this.impersonatorKubeconfig = impersonator;
+            this.audit = new RbacAudit(dir.resolve(AUDIT_LOG));
+        } else {
+            this.impersonatorKubeconfig = kubeconfig;
+            this.audit = null;
+            System.err.println("[real-kubernetes] " + kubeconfig + " has no " + IMPERSONATOR_KUBECONFIG + " beside it: "
+                    + "controllers impersonate their ServiceAccount from the admin identity, and a Forbidden they "
+                    + "only log cannot be seen (no audit log)");
+        }
     }
 
-    /** Starts a plane in a fresh temp folder (or attaches to {@code VPSIE_E2E_KUBECONFIG}) and installs the CRD. */
+    /**
+     * Starts a plane in a fresh temp folder (or attaches to {@code VPSIE_E2E_KUBECONFIG}), installs the chart's CRDs
+     * and lets the impersonator act as ServiceAccounts.
+     */
     static KubeControlPlane start() {
         Path project = projectDir();
         String external = System.getenv(EXTERNAL_KUBECONFIG_ENV);
@@ -58,7 +89,8 @@ public final class KubeControlPlane implements AutoCloseable {
             plane = launch(project);
         }
         try {
-            plane.installCrd();
+            plane.installCrds();
+            plane.allowImpersonation();
         } catch (RuntimeException e) {
             plane.close();
             throw e;
@@ -100,21 +132,88 @@ public final class KubeControlPlane implements AutoCloseable {
         return new KubeControlPlane(project, runDir, kubeconfig, took);
     }
 
-    private void installCrd() {
-        Path crdFile = projectDir.resolve(CRD);
-        CustomResourceDefinition crd;
-        try (InputStream in = Files.newInputStream(crdFile)) {
-            crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+    /** Applies the chart's crds/ as `helm install` would, once for the run: every scenario's release shares them. */
+    private void installCrds() {
+        Path dir = projectDir.resolve(Chart.CRDS);
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(dir)) {
+            files = listing.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted()
+                    .toList();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + crdFile, e);
+            throw new UncheckedIOException("cannot list " + dir, e);
         }
-        // Server-side apply: idempotent when the plane is reused (VPSIE_E2E_KUBECONFIG) and the CRD is already there.
+        if (files.isEmpty()) {
+            throw new IllegalStateException("no CRD in " + dir);
+        }
+        for (Path file : files) {
+            try (InputStream in = Files.newInputStream(file)) {
+                applyCrd(client.apiextensions().v1().customResourceDefinitions().load(in).item());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+    }
+
+    /** Server-side apply (idempotent when the plane is reused), then waits until the CRD is served. */
+    public void applyCrd(CustomResourceDefinition crd) {
         client.resource(crd).forceConflicts().serverSideApply();
         client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
                 .waitUntilCondition(c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null
                         && c.getStatus().getConditions().stream().anyMatch(
                                 cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())),
                         60, TimeUnit.SECONDS);
+    }
+
+    /** Lets the script's impersonator act as any ServiceAccount, and as nothing else. */
+    private void allowImpersonation() {
+        if (impersonatorKubeconfig.equals(kubeconfig)) {
+            return;
+        }
+        Map<String, String> labels = Map.of("app.kubernetes.io/part-of", "vpsie-autoscaler-e2e");
+        client.resource(new ClusterRoleBuilder().withNewMetadata().withName(IMPERSONATOR).withLabels(labels)
+                .endMetadata().addNewRule().withApiGroups("").withResources("serviceaccounts")
+                .withVerbs("impersonate").endRule().build()).forceConflicts().serverSideApply();
+        client.resource(new ClusterRoleBindingBuilder().withNewMetadata().withName(IMPERSONATOR).withLabels(labels)
+                .endMetadata().withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", IMPERSONATOR)
+                .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("User").withName(IMPERSONATOR)
+                .endSubject().build()).forceConflicts().serverSideApply();
+    }
+
+    /**
+     * Writes a kubeconfig (mode 0600, in {@code dir}) that acts as {@code namespace/serviceAccount}: the impersonator's
+     * credentials with {@code as: system:serviceaccount:...}, so every request is authorized as that ServiceAccount
+     * alone, exactly as in a pod. The caller deletes the file.
+     */
+    public Path impersonatingKubeconfig(String namespace, String serviceAccount, Path dir) {
+        io.fabric8.kubernetes.api.model.Config config;
+        try {
+            config = Serialization.unmarshal(Files.readString(impersonatorKubeconfig),
+                    io.fabric8.kubernetes.api.model.Config.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + impersonatorKubeconfig, e);
+        }
+        String user = config.getContexts().stream().filter(c -> c.getName().equals(config.getCurrentContext()))
+                .findFirst().orElseThrow().getContext().getUser();
+        config.getUsers().stream().filter(u -> u.getName().equals(user)).findFirst().orElseThrow().getUser()
+                .setAs(serviceAccountUser(namespace, serviceAccount));
+        try {
+            Path file = Files.createTempFile(dir, "sa-" + serviceAccount + "-", ".kubeconfig",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, Serialization.asYaml(config));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The user name the API server gives a ServiceAccount. */
+    public static String serviceAccountUser(String namespace, String serviceAccount) {
+        return "system:serviceaccount:" + namespace + ":" + serviceAccount;
+    }
+
+    /** The audit log of impersonated requests, when the script started this plane. */
+    public Optional<RbacAudit> audit() {
+        return Optional.ofNullable(audit);
     }
 
     /** The admin kubeconfig (system:masters). */

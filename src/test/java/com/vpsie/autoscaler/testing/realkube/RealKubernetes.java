@@ -12,8 +12,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Runs the annotated test class against a real Kubernetes control plane (etcd, kube-apiserver, kube-scheduler,
  * kube-controller-manager built by {@code scripts/kube-control-plane.sh build}), started once per test run and
- * shared by every class, with the project's NodeGroup CRD established. Test methods and constructors may take a
- * {@link io.fabric8.kubernetes.client.KubernetesClient} (shared, admin, do not close it) or a
+ * shared by every class, with the chart's CRDs established and an identity that may impersonate ServiceAccounts
+ * (see {@link ChartRelease}; the API server's audit log records its requests). Test methods and constructors may
+ * take a {@link io.fabric8.kubernetes.client.KubernetesClient} (shared, admin, do not close it) or a
  * {@link KubeControlPlane} (kubeconfig, fresh clients, namespaces).
  *
  * <p>When the binaries are missing the class fails with the command that builds them; it is never skipped.

@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +34,10 @@ import org.junit.jupiter.api.Test;
 class ChartE2E {
 
     private static String operatorVersion;
+    private KubernetesClient client;
+    private String ns;
+    /** The chart with every option on, rendered as release vpsie-autoscaler in {@link #ns}. */
+    private List<HasMetadata> objects;
 
     @BeforeAll
     static void installThePrometheusOperatorsCrds(KubeControlPlane kube) {
@@ -40,57 +46,55 @@ class ChartE2E {
                         .getOrDefault("operator.prometheus.io/version", "?") + ")").toList().toString();
     }
 
-    @Test
-    void everyRenderedObjectIsAcceptedByTheApiServerAsWritten(KubeControlPlane kube) {
-        KubernetesClient client = kube.client();
-        String ns = kube.createNamespace("chart");
-        try {
-            List<HasMetadata> objects = Chart.render("vpsie-autoscaler", ns, Chart.EVERYTHING_ON).objects();
-            assertThat(objects).extracting(HasMetadata::getKind).contains("ServiceMonitor", "PrometheusRule",
-                    "Deployment", "ClusterRole", "Role", "Secret", "NetworkPolicy", "ConfigMap");
+    @BeforeEach
+    void renderTheChartIntoAFreshNamespace(KubeControlPlane kube) {
+        client = kube.client();
+        ns = kube.createNamespace("chart");
+        objects = Chart.render("vpsie-autoscaler", ns, Chart.EVERYTHING_ON).objects();
+    }
 
-            List<String> refused = new ArrayList<>();
-            for (HasMetadata o : objects) {
-                try {
-                    HasMetadata answered = client.resource(o).dryRun().fieldValidation(Validation.STRICT).create();
-                    assertThat(answered.getMetadata().getName()).isEqualTo(o.getMetadata().getName());
-                } catch (KubernetesClientException e) {
-                    refused.add(o.getKind() + " " + o.getMetadata().getName() + ": " + e.getCode() + " "
-                            + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage()));
-                }
+    @AfterEach
+    void deleteTheNamespace() {
+        client.namespaces().withName(ns).delete();
+    }
+
+    @Test
+    void everyRenderedObjectIsAcceptedByTheApiServerAsWritten() {
+        assertThat(objects).extracting(HasMetadata::getKind).contains("ServiceMonitor", "PrometheusRule",
+                "Deployment", "ClusterRole", "Role", "Secret", "NetworkPolicy", "ConfigMap");
+
+        List<String> refused = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            try {
+                HasMetadata answered = dryRun(client, o);
+                assertThat(answered.getMetadata().getName()).isEqualTo(o.getMetadata().getName());
+            } catch (KubernetesClientException e) {
+                refused.add(o.getKind() + " " + o.getMetadata().getName() + ": " + e.getCode() + " "
+                        + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage()));
             }
-            System.out.printf(Locale.ROOT, "[e2e] chart: %d rendered objects dry-run created (strict field "
-                            + "validation), %d refused; Prometheus Operator CRDs %s%n", objects.size(), refused.size(),
-                    operatorVersion);
-            assertThat(refused).as("objects the API server refused").isEmpty();
-            assertThat(client.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor").inNamespace(ns)
-                    .list().getItems()).as("a dry run stores nothing").isEmpty();
-        } finally {
-            client.namespaces().withName(ns).delete();
         }
+        System.out.printf(Locale.ROOT, "[e2e] chart: %d rendered objects dry-run created (strict field "
+                        + "validation), %d refused; Prometheus Operator CRDs %s%n", objects.size(), refused.size(),
+                operatorVersion);
+        assertThat(refused).as("objects the API server refused").isEmpty();
+        assertThat(client.genericKubernetesResources("monitoring.coreos.com/v1", "ServiceMonitor").inNamespace(ns)
+                .list().getItems()).as("a dry run stores nothing").isEmpty();
     }
 
     /** The same check, shown able to fail: the operator's schema refuses what a careless edit of the chart writes. */
     @Test
-    void theOperatorsSchemaRefusesBrokenMonitoringObjects(KubeControlPlane kube) {
-        KubernetesClient client = kube.client();
-        String ns = kube.createNamespace("chart");
-        try {
-            List<HasMetadata> objects = Chart.render("vpsie-autoscaler", ns, Chart.EVERYTHING_ON).objects();
-            GenericKubernetesResource monitor = copyOf(objects, "ServiceMonitor");
-            GenericKubernetesResource rule = copyOf(objects, "PrometheusRule");
+    void theOperatorsSchemaRefusesBrokenMonitoringObjects() {
+        GenericKubernetesResource monitor = find(objects, "ServiceMonitor");
+        GenericKubernetesResource rule = find(objects, "PrometheusRule");
 
-            GenericKubernetesResource badInterval = edit(monitor, m -> endpoint(m).put("interval", "30 seconds"));
-            assertThatThrownBy(() -> dryRun(client, badInterval)).satisfies(invalid("interval"));
+        GenericKubernetesResource badInterval = edit(monitor, m -> endpoint(m).put("interval", "30 seconds"));
+        assertThatThrownBy(() -> dryRun(client, badInterval)).satisfies(invalid("interval"));
 
-            GenericKubernetesResource misspelt = edit(monitor, m -> endpoint(m).put("scrapeTimout", "10s"));
-            assertThatThrownBy(() -> dryRun(client, misspelt)).satisfies(invalid("scrapeTimout"));
+        GenericKubernetesResource misspelt = edit(monitor, m -> endpoint(m).put("scrapeTimout", "10s"));
+        assertThatThrownBy(() -> dryRun(client, misspelt)).satisfies(invalid("scrapeTimout"));
 
-            GenericKubernetesResource badFor = edit(rule, r -> firstRule(r).put("for", "five minutes"));
-            assertThatThrownBy(() -> dryRun(client, badFor)).satisfies(invalid("for"));
-        } finally {
-            client.namespaces().withName(ns).delete();
-        }
+        GenericKubernetesResource badFor = edit(rule, r -> firstRule(r).put("for", "five minutes"));
+        assertThatThrownBy(() -> dryRun(client, badFor)).satisfies(invalid("for"));
     }
 
     private static HasMetadata dryRun(KubernetesClient client, HasMetadata o) {
@@ -106,9 +110,9 @@ class ChartE2E {
         };
     }
 
-    private static GenericKubernetesResource copyOf(List<HasMetadata> objects, String kind) {
-        HasMetadata found = objects.stream().filter(o -> kind.equals(o.getKind())).findFirst().orElseThrow();
-        return Serialization.clone((GenericKubernetesResource) found);
+    private static GenericKubernetesResource find(List<HasMetadata> objects, String kind) {
+        return (GenericKubernetesResource) objects.stream().filter(o -> kind.equals(o.getKind())).findFirst()
+                .orElseThrow();
     }
 
     private static GenericKubernetesResource edit(GenericKubernetesResource o,

@@ -167,13 +167,22 @@ final class E2eWorld implements AutoCloseable {
         }
     }
 
-    private synchronized void throwNewDenials() {
-        List<RbacAudit.Denial> denials = denials();
-        if (denials.size() > reportedDenials) {
-            List<RbacAudit.Denial> fresh = denials.subList(reportedDenials, denials.size());
-            reportedDenials = denials.size();
-            throw new AssertionError(describe(fresh));
+    private void throwNewDenials() {
+        String fresh = takeNewDenials();
+        if (fresh != null) {
+            throw new AssertionError(fresh);
         }
+    }
+
+    /** The denials not reported yet, described, now counted as reported; null when there are none. */
+    private synchronized String takeNewDenials() {
+        List<RbacAudit.Denial> denials = denials();
+        if (denials.size() <= reportedDenials) {
+            return null;
+        }
+        List<RbacAudit.Denial> fresh = denials.subList(reportedDenials, denials.size());
+        reportedDenials = denials.size();
+        return describe(fresh);
     }
 
     private String describe(List<RbacAudit.Denial> denials) {
@@ -366,12 +375,10 @@ final class E2eWorld implements AutoCloseable {
     }
 
     /** What close must fail with, or null. */
-    private synchronized String rbacFailure() {
-        List<RbacAudit.Denial> denials = denials();
-        if (denials.size() > reportedDenials) {
-            List<RbacAudit.Denial> fresh = denials.subList(reportedDenials, denials.size());
-            reportedDenials = denials.size();
-            return describe(fresh);
+    private String rbacFailure() {
+        String fresh = takeNewDenials();
+        if (fresh != null) {
+            return fresh;
         }
         if (release.requests() == 0) {
             return "no request reached the API server as " + release.user() + " in " + ns + ": the scenario's "

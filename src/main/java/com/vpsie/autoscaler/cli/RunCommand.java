@@ -34,7 +34,8 @@ public final class RunCommand implements Callable<Integer> {
     // The fields below only hold what picocli parsed. The values are read back through the parse result, by
     // flag name, so that RunOptions can tell "given on the command line" from "not given"; no defaults here.
 
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file to use.%n"
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file to use; its impersonation "
+            + "(as, as-groups, as-user-extra) is honoured.%n"
             + "Env VPSIE_AUTOSCALER_KUBECONFIG.%nDefault: $KUBECONFIG, ~/.kube/config or the pod's service account.")
     String kubeconfig;
 
@@ -136,7 +137,7 @@ public final class RunCommand implements Callable<Integer> {
     String shutdownGracePeriod;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "auto, json or text; auto is JSON "
-            + "(on stdout) without a terminal, text (on stderr) at one.%nEnv VPSIE_AUTOSCALER_LOG_FORMAT.%n"
+            + "(on stdout) without a terminal, text (on stderr) at one. JSON times are RFC 3339, UTC.%nEnv VPSIE_AUTOSCALER_LOG_FORMAT.%n"
             + "Default: auto.")
     String logFormat;
 

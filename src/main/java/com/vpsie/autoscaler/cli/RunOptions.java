@@ -178,9 +178,9 @@ public final class RunOptions {
 
         return new ControllerConfig(kubeconfig, namespaces, scanInterval, leaderElect, leaseName, leaseNamespace,
                 identity, leaseDuration, renewDeadline, retryPeriod, metricsPort, workers, provider, secretName,
-                secretNamespace, vpsieUrl, vpsieTokenAuth, defaultClusterId, provisioningTimeout, maxGracefulTermination,
-                maxPodEvictionTime, maxEmptyBulkDelete, maxDrainParallelism, scaleDownFailureCooldown,
-                shutdownGracePeriod, logFormat, planner, plannerConfigFile);
+                secretNamespace, vpsieUrl, vpsieTokenAuth, defaultClusterId, provisioningTimeout,
+                maxGracefulTermination, maxPodEvictionTime, maxEmptyBulkDelete, maxDrainParallelism,
+                scaleDownFailureCooldown, shutdownGracePeriod, logFormat, planner, plannerConfigFile);
     }
 
     /** A file's content without surrounding white space, or null when it is missing or unreadable. */

@@ -298,7 +298,8 @@ public final class VpsieSimulator implements AutoCloseable {
             byte[] body = readAll(exchange.getRequestBody());
             Optional<SimEndpoint.Route> route = route(method, rawPath);
             if (route.isEmpty()) {
-                write(exchange, Reply.json(404, envelopeError(404, "No such endpoint: " + method + " " + rawPath)), null);
+                write(exchange, Reply.json(404, envelopeError(404, "No such endpoint: " + method + " " + rawPath)),
+                        null);
                 return;
             }
             SimEndpoint.Route r = route.get();

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Authenticates requests. A static token goes out as-is in the header(s) {@link StaticTokenAuth} names. Client
  * credentials are exchanged at the auth endpoint for a bearer token, kept until shortly before it expires, and
- * dropped when the server answers 401 or the credentials change. Concurrent callers that find no valid token share one exchange; no lock is
- * held while it runs.
+ * dropped when the server answers 401 or the credentials change. Concurrent callers that find no valid token
+ * share one exchange; no lock is held while it runs.
  */
 final class VpsieAuthenticator implements VpsieTransport.Authorizer {
 
@@ -54,7 +54,8 @@ final class VpsieAuthenticator implements VpsieTransport.Authorizer {
         if (credentials.mode() == VpsieCredentials.Mode.STATIC_TOKEN) {
             return new VpsieTransport.AuthHeader(config.staticTokenAuth().headers(credentials.token()));
         }
-        return VpsieTransport.AuthHeader.of(VpsieWire.AUTHORIZATION_HEADER, BEARER + bearer(credentials, deadlineNanos));
+        return VpsieTransport.AuthHeader.of(VpsieWire.AUTHORIZATION_HEADER,
+                BEARER + bearer(credentials, deadlineNanos));
     }
 
     @Override

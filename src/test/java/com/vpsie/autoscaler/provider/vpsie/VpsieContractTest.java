@@ -45,7 +45,8 @@ class VpsieContractTest {
                 .answer("GET", "/vm", 200, "vms")
                 .answer("GET", "/vm/" + VM, 200, "vm")
                 .answer("GET", "/vm/8", 404, "vm-not-found")
-                .answer("POST", "/k8s/cluster/byId/" + CLUSTER + "/add/slave/group/" + GROUP, 400, "add-worker-refused");
+                .answer("POST", "/k8s/cluster/byId/" + CLUSTER + "/add/slave/group/" + GROUP, 400,
+                        "add-worker-refused");
         closeables.add(answers);
         return answers;
     }
@@ -124,7 +125,8 @@ class VpsieContractTest {
             assertThat(vm.boxsizeId()).isEqualTo("2");
         });
         assertThat(client.getVm(8)).isEmpty();
-        assertThat(client.listVms()).extracting(VpsieWire.VmDto::hostname).containsExactly("demo-master4", "workers-w12");
+        assertThat(client.listVms()).extracting(VpsieWire.VmDto::hostname)
+                .containsExactly("demo-master4", "workers-w12");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -231,7 +231,8 @@ public final class KubeControlPlane implements AutoCloseable {
             Path out = Files.createTempFile(log.getParent(), "script", ".out");
             // Files, not pipes: the components the script leaves running must not hold our pipe open.
             ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile())
-                    .redirectOutput(out.toFile()).redirectError(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+                    .redirectOutput(out.toFile()).redirectError(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.PIPE);
             builder.environment().putAll(environment);
             Process process = builder.start();
             process.getOutputStream().close();

@@ -108,7 +108,8 @@ public final class GoClientShapes {
                                @JsonProperty("message") String message, @JsonProperty("data") Cluster data) {
     }
 
-    public record Cluster(@JsonProperty("identifier") String identifier, @JsonProperty("nodes") List<ClusterNode> nodes) {
+    public record Cluster(@JsonProperty("identifier") String identifier,
+                          @JsonProperty("nodes") List<ClusterNode> nodes) {
     }
 
     /** A cluster node: the Go client finds its Kubernetes Node by hostname and by {@code ip}. */

@@ -479,36 +479,40 @@ ready_kube_apiserver() {
   API_PORT=$2 curl_admin "$1" /readyz
 }
 
-# Single instances: leader election would only add its acquire delay to every start.
-run_kube_controller_manager() {
-  local dir=$1 port=$2
-  exec "$BIN_DIR/kube-controller-manager" \
-    --kubeconfig "$dir/kube-controller-manager.kubeconfig" \
-    --authentication-kubeconfig "$dir/kube-controller-manager.kubeconfig" \
-    --authorization-kubeconfig "$dir/kube-controller-manager.kubeconfig" \
-    --bind-address 127.0.0.1 --secure-port "$port" --cert-dir "$dir/kcm-serving" \
-    --controllers '*' --use-service-account-credentials=false \
-    --service-account-private-key-file "$dir/pki/sa.key" --root-ca-file "$dir/pki/ca.crt" \
-    --cluster-signing-cert-file "$dir/pki/ca.crt" --cluster-signing-key-file "$dir/pki/ca.key" \
-    --leader-elect=false --profiling=false
+# What the controller manager and the scheduler both run with: their own kubeconfig (also for delegated
+# authentication and authorization), a loopback serving port, and single instances, since leader election would
+# only add its acquire delay to every start.
+controller_flags() {
+  local dir=$1 name=$2 port=$3 cert_dir=$4
+  CONTROLLER_FLAGS=(--kubeconfig "$dir/$name.kubeconfig"
+    --authentication-kubeconfig "$dir/$name.kubeconfig" --authorization-kubeconfig "$dir/$name.kubeconfig"
+    --bind-address 127.0.0.1 --secure-port "$port" --cert-dir "$dir/$cert_dir"
+    --leader-elect=false --profiling=false)
 }
 
-ready_kube_controller_manager() {
-  curl -fsSk --max-time 2 "https://127.0.0.1:$2/healthz"
+run_kube_controller_manager() {
+  controller_flags "$1" kube-controller-manager "$2" kcm-serving
+  exec "$BIN_DIR/kube-controller-manager" "${CONTROLLER_FLAGS[@]}" \
+    --controllers '*' --use-service-account-credentials=false \
+    --service-account-private-key-file "$1/pki/sa.key" --root-ca-file "$1/pki/ca.crt" \
+    --cluster-signing-cert-file "$1/pki/ca.crt" --cluster-signing-key-file "$1/pki/ca.key"
 }
 
 run_kube_scheduler() {
-  local dir=$1 port=$2
-  exec "$BIN_DIR/kube-scheduler" \
-    --kubeconfig "$dir/kube-scheduler.kubeconfig" \
-    --authentication-kubeconfig "$dir/kube-scheduler.kubeconfig" \
-    --authorization-kubeconfig "$dir/kube-scheduler.kubeconfig" \
-    --bind-address 127.0.0.1 --secure-port "$port" --cert-dir "$dir/scheduler-serving" \
-    --leader-elect=false --profiling=false
+  controller_flags "$1" kube-scheduler "$2" scheduler-serving
+  exec "$BIN_DIR/kube-scheduler" "${CONTROLLER_FLAGS[@]}"
+}
+
+healthz() {
+  curl -fsSk --max-time 2 "https://127.0.0.1:$1/healthz"
+}
+
+ready_kube_controller_manager() {
+  healthz "$2"
 }
 
 ready_kube_scheduler() {
-  curl -fsSk --max-time 2 "https://127.0.0.1:$2/healthz"
+  healthz "$2"
 }
 
 cmd_start() {

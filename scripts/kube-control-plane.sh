@@ -13,7 +13,9 @@
 # --owner-pid: the plane stops itself once that process is gone (a killed test JVM leaks nothing).
 #
 # Environment: KUBE_VERSION, ETCD_VERSION (pins below), VPSIE_CACHE_DIR (default ~/.cache/vpsie-autoscaler),
-# KUBE_CP_START_TIMEOUT (seconds, default 120).
+# KUBE_CP_START_TIMEOUT (seconds, default 120), KUBE_CP_PORT_TRIES (starts per component when its port is taken
+# between choice and bind, default 5), KUBE_CP_TEST_PORTS_CHOSEN_HOOK (tests only: a command run as
+# `HOOK COMPONENT PORT...` after a component's ports are chosen and before it starts).
 set -euo pipefail
 
 # Newest release the Go module proxy serves whose go.mod asks for no more than our Go 1.26.
@@ -31,6 +33,7 @@ ETCD_BIN="$ETCD_DIR/bin/etcd"
 # The plane last started without --dir, so a bare `stop` knows what to end.
 CURRENT_MARKER="$CACHE_DIR/kube/current-plane"
 START_TIMEOUT="${KUBE_CP_START_TIMEOUT:-120}"
+PORT_TRIES="${KUBE_CP_PORT_TRIES:-5}"
 COMPONENTS=(etcd kube-apiserver kube-controller-manager kube-scheduler)
 # The identity tests impersonate ServiceAccounts from; see gen_pki and write_audit_policy.
 IMPERSONATOR=vpsie-e2e-impersonator
@@ -46,7 +49,7 @@ die() {
 }
 
 usage() {
-  sed -n '2,16p' "$SCRIPT" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,19p' "$SCRIPT" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -207,7 +210,8 @@ require_tools() {
   [ ${#missing[@]} -eq 0 ] || die 1 "missing tools: ${missing[*]} (Debian: apt-get install -y openssl curl iproute2 coreutils)"
 }
 
-# Random free loopback ports; the chosen ones are remembered so two components never get the same one.
+# A random free loopback port in FREE_PORT (a variable, not output: a $(...) subshell would forget the ports
+# already handed out, and two components could get the same one).
 CHOSEN_PORTS=" "
 free_port() {
   local p tries=0
@@ -217,11 +221,25 @@ free_port() {
     case "$CHOSEN_PORTS" in *" $p "*) continue ;; esac
     if [ -z "$(ss -Htan "( sport = :$p or dport = :$p )" 2>/dev/null)" ]; then
       CHOSEN_PORTS+="$p "
-      echo "$p"
+      FREE_PORT=$p
       return
     fi
   done
   die 1 "no free port found on 127.0.0.1"
+}
+
+# Whether PID listens on PORT itself. A port free when chosen can be taken by another process before the
+# component binds it; that process would then answer the readiness check in the component's place. When ss
+# cannot say whose the listener is (another user's process), any listener counts.
+holds_port() {
+  local pid=$1 port=$2 out
+  out="$(ss -Htlnp "( sport = :$port )" 2>/dev/null)" || return 1
+  [ -n "$out" ] || return 1
+  case "$out" in
+    *"pid=$pid,"*) return 0 ;;
+    *pid=*) return 1 ;;
+    *) return 0 ;;
+  esac
 }
 
 # One throwaway CA signs everything; certificates live as long as the plane (a day is plenty).
@@ -324,6 +342,58 @@ pid_var() {
   echo "${v}_PID"
 }
 
+# Each component is started by component_start and waited for by component_await. Ports are chosen right before
+# a component starts, and if another process takes one between choice and bind (the component then exits with
+# "address already in use"), it is started again on new ports, up to PORT_TRIES times. Binding port 0 is no way
+# out: etcd advertises its URLs and kube-apiserver, -scheduler and -controller-manager read --secure-port=0 as
+# "do not serve".
+declare -A PORTS PIDS TRIES
+
+# component_start DIR NAME NPORTS: chooses NPORTS ports for NAME and launches run_<NAME> DIR PORT...
+component_start() {
+  local dir=$1 name=$2 n=$3 ports=() i
+  for ((i = 0; i < n; i++)); do
+    free_port
+    ports+=("$FREE_PORT")
+  done
+  PORTS[$name]="${ports[*]}"
+  TRIES[$name]=$((${TRIES[$name]:-0} + 1))
+  if [ -n "${KUBE_CP_TEST_PORTS_CHOSEN_HOOK:-}" ]; then
+    $KUBE_CP_TEST_PORTS_CHOSEN_HOOK "$name" "${ports[@]}" >&2 || die 1 "the ports-chosen test hook failed for $name"
+  fi
+  PIDS[$name]="$(launch "$dir" "$name" "run_${name//-/_}" "$dir" "${ports[@]}")"
+}
+
+# component_await DIR NAME DESCRIPTION: polls ready_<NAME> DIR PORT... until the component holds its first port
+# and is ready; starts it again on new ports when it lost one of them to another process.
+component_await() {
+  local dir=$1 name=$2 what=$3 pid port
+  local deadline=$((SECONDS + START_TIMEOUT))
+  while :; do
+    pid="${PIDS[$name]}"
+    port="${PORTS[$name]%% *}"
+    # shellcheck disable=SC2086 # the ports are words on purpose
+    if holds_port "$pid" "$port" && "ready_${name//-/_}" "$dir" ${PORTS[$name]} >/dev/null 2>&1; then
+      return
+    fi
+    if ! kill -0 "$pid" 2>/dev/null; then
+      if grep -q "address already in use" "$dir/logs/$name.log" 2>/dev/null && [ "${TRIES[$name]}" -lt "$PORT_TRIES" ]; then
+        log "$name: port(s) ${PORTS[$name]} taken by another process after they were chosen; starting it again on new ports (try $((TRIES[$name] + 1)) of $PORT_TRIES)"
+        mv -f "$dir/logs/$name.log" "$dir/logs/$name.port-taken-${TRIES[$name]}.log"
+        # shellcheck disable=SC2086
+        component_start "$dir" "$name" "$(set -- ${PORTS[$name]}; echo $#)"
+        deadline=$((SECONDS + START_TIMEOUT))
+        continue
+      fi
+      start_failed "$dir" "$name exited before $what (log: $dir/logs/$name.log)" "$name"
+    fi
+    if [ $SECONDS -ge $deadline ]; then
+      start_failed "$dir" "$name: no $what within ${START_TIMEOUT}s (log: $dir/logs/$name.log)" "$name"
+    fi
+    sleep 0.2
+  done
+}
+
 # wait_for DIR NAME PID DESCRIPTION COMMAND...: polls COMMAND until it succeeds, the process dies or time runs out.
 wait_for() {
   local dir=$1 name=$2 pid=$3 what=$4
@@ -387,6 +457,85 @@ resolve_dir() {
   (cd "$dir" 2>/dev/null && pwd) || return 1
 }
 
+# run_<component> DIR PORT...: the component in the foreground (launch puts it in the background); exec, so the
+# recorded pid is the component's own.
+run_etcd() {
+  local dir=$1 port=$2 peer_port=$3
+  # A start that lost its port may have left data naming that port; the data is throwaway anyway.
+  rm -rf "$dir/etcd" && mkdir -m 700 "$dir/etcd"
+  # Throwaway data: fsync buys nothing and costs the tests much of their time on a shared disk.
+  exec "$ETCD_BIN" --name e2e --data-dir "$dir/etcd" \
+    --listen-client-urls "http://127.0.0.1:$port" --advertise-client-urls "http://127.0.0.1:$port" \
+    --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
+    --initial-cluster "e2e=http://127.0.0.1:$peer_port" --unsafe-no-fsync --log-level warn
+}
+
+ready_etcd() {
+  curl -fsS --max-time 2 "http://127.0.0.1:$2/health"
+}
+
+run_kube_apiserver() {
+  local dir=$1 port=$2
+  # (The endpoint reconciler would publish 127.0.0.1 as the kubernetes Service's endpoint, which
+  # validation rejects as loopback; nothing in the tests talks to the API through the Service.)
+  exec "$BIN_DIR/kube-apiserver" \
+    --etcd-servers "http://127.0.0.1:$ETCD_PORT" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$port" \
+    --cert-dir "$dir/pki" --tls-cert-file "$dir/pki/apiserver.crt" --tls-private-key-file "$dir/pki/apiserver.key" \
+    --client-ca-file "$dir/pki/ca.crt" \
+    --authorization-mode Node,RBAC --allow-privileged=true \
+    --service-cluster-ip-range 10.0.0.0/24 \
+    --service-account-issuer https://kubernetes.default.svc.cluster.local \
+    --service-account-key-file "$dir/pki/sa.pub" --service-account-signing-key-file "$dir/pki/sa.key" \
+    --endpoint-reconciler-type none \
+    --requestheader-client-ca-file "$dir/pki/ca.crt" --requestheader-allowed-names front-proxy-client \
+    --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
+    --requestheader-extra-headers-prefix X-Remote-Extra- \
+    --proxy-client-cert-file "$dir/pki/front-proxy-client.crt" --proxy-client-key-file "$dir/pki/front-proxy-client.key" \
+    --audit-policy-file "$dir/audit-policy.yaml" --audit-log-path "$dir/logs/audit.log" --audit-log-maxbackup 1 \
+    --profiling=false
+}
+
+ready_kube_apiserver() {
+  API_PORT=$2 curl_admin "$1" /readyz
+}
+
+# What the controller manager and the scheduler both run with: their own kubeconfig (also for delegated
+# authentication and authorization), a loopback serving port, and single instances, since leader election would
+# only add its acquire delay to every start.
+controller_flags() {
+  local dir=$1 name=$2 port=$3 cert_dir=$4
+  CONTROLLER_FLAGS=(--kubeconfig "$dir/$name.kubeconfig"
+    --authentication-kubeconfig "$dir/$name.kubeconfig" --authorization-kubeconfig "$dir/$name.kubeconfig"
+    --bind-address 127.0.0.1 --secure-port "$port" --cert-dir "$dir/$cert_dir"
+    --leader-elect=false --profiling=false)
+}
+
+run_kube_controller_manager() {
+  controller_flags "$1" kube-controller-manager "$2" kcm-serving
+  exec "$BIN_DIR/kube-controller-manager" "${CONTROLLER_FLAGS[@]}" \
+    --controllers '*' --use-service-account-credentials=false \
+    --service-account-private-key-file "$1/pki/sa.key" --root-ca-file "$1/pki/ca.crt" \
+    --cluster-signing-cert-file "$1/pki/ca.crt" --cluster-signing-key-file "$1/pki/ca.key"
+}
+
+run_kube_scheduler() {
+  controller_flags "$1" kube-scheduler "$2" scheduler-serving
+  exec "$BIN_DIR/kube-scheduler" "${CONTROLLER_FLAGS[@]}"
+}
+
+healthz() {
+  curl -fsSk --max-time 2 "https://127.0.0.1:$1/healthz"
+}
+
+ready_kube_controller_manager() {
+  healthz "$2"
+}
+
+ready_kube_scheduler() {
+  healthz "$2"
+}
+
 cmd_start() {
   local dir="" owner=""
   while [ $# -gt 0 ]; do
@@ -419,82 +568,40 @@ cmd_start() {
     dir="$(cd "$dir" && pwd)"
     [ ! -e "$dir/state" ] || die 1 "$dir holds a plane that is not (fully) running; run: $SCRIPT stop --dir $dir"
   fi
-  mkdir -p "$dir/logs" "$dir/etcd"
-  chmod 700 "$dir/etcd"
+  mkdir -p "$dir/logs"
   : >"$dir/state"
   local started=$SECONDS
 
   gen_pki "$dir/pki"
-  local etcd_port etcd_peer_port kcm_port sched_port
-  etcd_port="$(free_port)"
-  etcd_peer_port="$(free_port)"
-  API_PORT="$(free_port)"
-  kcm_port="$(free_port)"
-  sched_port="$(free_port)"
+  echo "KUBE_VERSION=$KUBE_VERSION" >>"$dir/state"
+
+  component_start "$dir" etcd 2
+  component_await "$dir" etcd "health"
+
+  ETCD_PORT="${PORTS[etcd]%% *}"
+  write_audit_policy "$dir/audit-policy.yaml"
+  component_start "$dir" kube-apiserver 1
+  component_await "$dir" kube-apiserver "/readyz"
+  API_PORT="${PORTS[kube-apiserver]}"
+
+  # The kubeconfigs name the API server's port, known for sure only now.
   local server="https://127.0.0.1:$API_PORT"
   write_kubeconfig "$dir/admin.kubeconfig" admin "$server" "$dir/pki"
   write_kubeconfig "$dir/kube-controller-manager.kubeconfig" kube-controller-manager "$server" "$dir/pki"
   write_kubeconfig "$dir/kube-scheduler.kubeconfig" kube-scheduler "$server" "$dir/pki"
   write_kubeconfig "$dir/impersonator.kubeconfig" impersonator "$server" "$dir/pki"
-  write_audit_policy "$dir/audit-policy.yaml"
   {
     echo "KUBECONFIG=$dir/admin.kubeconfig"
     echo "IMPERSONATOR_KUBECONFIG=$dir/impersonator.kubeconfig"
     echo "AUDIT_LOG=$dir/logs/audit.log"
     echo "API_SERVER=$server"
-    echo "KUBE_VERSION=$KUBE_VERSION"
   } >>"$dir/state"
 
-  local etcd_pid
-  # Throwaway data: fsync buys nothing and costs the tests much of their time on a shared disk.
-  etcd_pid="$(launch "$dir" etcd "$ETCD_BIN" --name e2e --data-dir "$dir/etcd" \
-    --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
-    --listen-peer-urls "http://127.0.0.1:$etcd_peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer_port" \
-    --initial-cluster "e2e=http://127.0.0.1:$etcd_peer_port" --unsafe-no-fsync --log-level warn)"
-  wait_for "$dir" etcd "$etcd_pid" "health" curl -fsS --max-time 2 "http://127.0.0.1:$etcd_port/health"
-
-  local api_pid
-  api_pid="$(launch "$dir" kube-apiserver "$BIN_DIR/kube-apiserver" \
-    --etcd-servers "http://127.0.0.1:$etcd_port" \
-    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$API_PORT" \
-    --cert-dir "$dir/pki" --tls-cert-file "$dir/pki/apiserver.crt" --tls-private-key-file "$dir/pki/apiserver.key" \
-    --client-ca-file "$dir/pki/ca.crt" \
-    --authorization-mode Node,RBAC --allow-privileged=true \
-    --service-cluster-ip-range 10.0.0.0/24 \
-    --service-account-issuer https://kubernetes.default.svc.cluster.local \
-    --service-account-key-file "$dir/pki/sa.pub" --service-account-signing-key-file "$dir/pki/sa.key" \
-    --endpoint-reconciler-type none \
-    --requestheader-client-ca-file "$dir/pki/ca.crt" --requestheader-allowed-names front-proxy-client \
-    --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
-    --requestheader-extra-headers-prefix X-Remote-Extra- \
-    --proxy-client-cert-file "$dir/pki/front-proxy-client.crt" --proxy-client-key-file "$dir/pki/front-proxy-client.key" \
-    --audit-policy-file "$dir/audit-policy.yaml" --audit-log-path "$dir/logs/audit.log" --audit-log-maxbackup 1 \
-    --profiling=false)"
-  # (The endpoint reconciler would publish 127.0.0.1 as the kubernetes Service's endpoint, which
-  # validation rejects as loopback; nothing in the tests talks to the API through the Service.)
-  wait_for "$dir" kube-apiserver "$api_pid" "/readyz" curl_admin "$dir" /readyz
-
-  local kcm_pid sched_pid
-  kcm_pid="$(launch "$dir" kube-controller-manager "$BIN_DIR/kube-controller-manager" \
-    --kubeconfig "$dir/kube-controller-manager.kubeconfig" \
-    --authentication-kubeconfig "$dir/kube-controller-manager.kubeconfig" \
-    --authorization-kubeconfig "$dir/kube-controller-manager.kubeconfig" \
-    --bind-address 127.0.0.1 --secure-port "$kcm_port" --cert-dir "$dir/kcm-serving" \
-    --controllers '*' --use-service-account-credentials=false \
-    --service-account-private-key-file "$dir/pki/sa.key" --root-ca-file "$dir/pki/ca.crt" \
-    --cluster-signing-cert-file "$dir/pki/ca.crt" --cluster-signing-key-file "$dir/pki/ca.key" \
-    --leader-elect=false --profiling=false)"
-  # Single instances: leader election would only add its acquire delay to every start.
-  sched_pid="$(launch "$dir" kube-scheduler "$BIN_DIR/kube-scheduler" \
-    --kubeconfig "$dir/kube-scheduler.kubeconfig" \
-    --authentication-kubeconfig "$dir/kube-scheduler.kubeconfig" \
-    --authorization-kubeconfig "$dir/kube-scheduler.kubeconfig" \
-    --bind-address 127.0.0.1 --secure-port "$sched_port" --cert-dir "$dir/scheduler-serving" \
-    --leader-elect=false --profiling=false)"
-  wait_for "$dir" kube-controller-manager "$kcm_pid" "/healthz" \
-    curl -fsSk --max-time 2 "https://127.0.0.1:$kcm_port/healthz"
-  wait_for "$dir" kube-scheduler "$sched_pid" "/healthz" \
-    curl -fsSk --max-time 2 "https://127.0.0.1:$sched_port/healthz"
+  component_start "$dir" kube-controller-manager 1
+  component_start "$dir" kube-scheduler 1
+  component_await "$dir" kube-controller-manager "/healthz"
+  component_await "$dir" kube-scheduler "/healthz"
+  local kcm_pid="${PIDS[kube-controller-manager]}"
   # Pods are refused until their namespace's default ServiceAccount exists; its appearance in "default"
   # shows the controllers are running, not just serving healthz.
   wait_for "$dir" kube-controller-manager "$kcm_pid" "default ServiceAccount" \
@@ -510,7 +617,7 @@ cmd_start() {
   if $record_current; then
     echo "$dir" >"$CURRENT_MARKER.tmp" && mv "$CURRENT_MARKER.tmp" "$CURRENT_MARKER"
   fi
-  log "Kubernetes $KUBE_VERSION ready in $((SECONDS - started))s: $server (etcd 127.0.0.1:$etcd_port), logs in $dir/logs"
+  log "Kubernetes $KUBE_VERSION ready in $((SECONDS - started))s: $server (etcd 127.0.0.1:$ETCD_PORT), logs in $dir/logs"
   echo "$dir/admin.kubeconfig"
 }
 

@@ -101,6 +101,11 @@ public final class RunCommand implements Callable<Integer> {
             + "Secret wins.%nEnv VPSIE_AUTOSCALER_VPSIE_URL.%nDefault: https://api.vpsie.com/v2.")
     String vpsieUrl;
 
+    @Option(names = "--vpsie-token-auth", paramLabel = "MODE", description = "How a static token from the Secret "
+            + "is sent: vpsie-auth (Vpsie-Auth header, as VPSie's Go SDK), bearer (Authorization: Bearer, as VPSie's "
+            + "Go autoscaler) or both.%nEnv VPSIE_AUTOSCALER_VPSIE_TOKEN_AUTH.%nDefault: both.")
+    String vpsieTokenAuth;
+
     @Option(names = "--default-cluster-id", paramLabel = "ID", description = "VPSie cluster for NodeGroups "
             + "without spec.resourceIdentifier.%nEnv VPSIE_AUTOSCALER_DEFAULT_CLUSTER_ID.%nDefault: none.")
     String defaultClusterId;

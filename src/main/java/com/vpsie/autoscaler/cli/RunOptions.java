@@ -6,6 +6,7 @@ import com.vpsie.autoscaler.config.InvalidConfigException;
 import com.vpsie.autoscaler.config.LogFormat;
 import com.vpsie.autoscaler.config.PlannerConfigFile;
 import com.vpsie.autoscaler.plan.PlannerSettings;
+import com.vpsie.autoscaler.provider.vpsie.StaticTokenAuth;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -60,6 +61,7 @@ public final class RunOptions {
         VPSIE_SECRET_NAME("--vpsie-secret-name", "vpsie-credentials"),
         VPSIE_SECRET_NAMESPACE("--vpsie-secret-namespace", null, "the pod's namespace, else kube-system"),
         VPSIE_URL("--vpsie-url", "https://api.vpsie.com/v2"),
+        VPSIE_TOKEN_AUTH("--vpsie-token-auth", "both"),
         DEFAULT_CLUSTER_ID("--default-cluster-id", null, "none"),
         PROVISIONING_TIMEOUT("--provisioning-timeout", "15m"),
         MAX_GRACEFUL_TERMINATION("--max-graceful-termination", "600s"),
@@ -159,6 +161,7 @@ public final class RunOptions {
         String secretName = objectName(value(Flag.VPSIE_SECRET_NAME));
         String secretNamespace = namespace(withDerivedDefault(Flag.VPSIE_SECRET_NAMESPACE, podNamespace()));
         String vpsieUrl = httpUrl(value(Flag.VPSIE_URL));
+        StaticTokenAuth vpsieTokenAuth = tokenAuth(value(Flag.VPSIE_TOKEN_AUTH));
         String defaultClusterId = optional(value(Flag.DEFAULT_CLUSTER_ID));
         Duration provisioningTimeout = duration(value(Flag.PROVISIONING_TIMEOUT));
         Duration maxGracefulTermination = duration(value(Flag.MAX_GRACEFUL_TERMINATION));
@@ -175,9 +178,9 @@ public final class RunOptions {
 
         return new ControllerConfig(kubeconfig, namespaces, scanInterval, leaderElect, leaseName, leaseNamespace,
                 identity, leaseDuration, renewDeadline, retryPeriod, metricsPort, workers, provider, secretName,
-                secretNamespace, vpsieUrl, defaultClusterId, provisioningTimeout, maxGracefulTermination,
-                maxPodEvictionTime, maxEmptyBulkDelete, maxDrainParallelism, scaleDownFailureCooldown,
-                shutdownGracePeriod, logFormat, planner, plannerConfigFile);
+                secretNamespace, vpsieUrl, vpsieTokenAuth, defaultClusterId, provisioningTimeout,
+                maxGracefulTermination, maxPodEvictionTime, maxEmptyBulkDelete, maxDrainParallelism,
+                scaleDownFailureCooldown, shutdownGracePeriod, logFormat, planner, plannerConfigFile);
     }
 
     /** A file's content without surrounding white space, or null when it is missing or unreadable. */
@@ -358,6 +361,14 @@ public final class RunOptions {
             // reported below, with the same message as any other malformed URL
         }
         throw invalid(v, "'" + v.text + "' is not an http(s) URL");
+    }
+
+    private static StaticTokenAuth tokenAuth(Value v) throws InvalidOptionException {
+        try {
+            return StaticTokenAuth.parse(v.text);
+        } catch (IllegalArgumentException e) {
+            throw invalid(v, e.getMessage());
+        }
     }
 
     private static String logFormat(Value v) throws InvalidOptionException {

@@ -64,7 +64,7 @@ public final class SimulatorCommand implements Callable<Integer> {
         ClientCredentials client;
 
         @Option(names = "--token", paramLabel = "TOKEN", required = true,
-                description = "Accept this static token in the Vpsie-Auth header.")
+                description = "Accept this static token in the Vpsie-Auth header or as Authorization: Bearer.")
         String token;
     }
 

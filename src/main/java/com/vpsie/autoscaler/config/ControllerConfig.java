@@ -1,6 +1,7 @@
 package com.vpsie.autoscaler.config;
 
 import com.vpsie.autoscaler.plan.PlannerSettings;
+import com.vpsie.autoscaler.provider.vpsie.StaticTokenAuth;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.List;
  * @param vpsieSecretName Secret holding the VPSie credentials
  * @param vpsieSecretNamespace its namespace
  * @param vpsieBaseUrl VPSie API base URL (a {@code url} key in the Secret wins)
+ * @param vpsieTokenAuth which header(s) carry a static token from the Secret
  * @param defaultClusterId VPSie cluster used by NodeGroups without spec.resourceIdentifier
  * @param provisioningTimeout a server not Ready as a node by then is a failed scale-up
  * @param maxGracefulTermination cap on a pod's termination grace period while draining
@@ -54,6 +56,7 @@ public record ControllerConfig(
         String vpsieSecretName,
         String vpsieSecretNamespace,
         String vpsieBaseUrl,
+        StaticTokenAuth vpsieTokenAuth,
         String defaultClusterId,
         Duration provisioningTimeout,
         Duration maxGracefulTermination,
@@ -75,7 +78,7 @@ public record ControllerConfig(
         return new ControllerConfig(null, List.of(), Duration.ofSeconds(10), true, "vpsie-autoscaler",
                 "kube-system", "vpsie-autoscaler", Duration.ofSeconds(15), Duration.ofSeconds(10),
                 Duration.ofSeconds(2), 8080, 4, "vpsie", "vpsie-credentials", "kube-system",
-                "https://api.vpsie.com/v2", null, Duration.ofMinutes(15), Duration.ofSeconds(600),
+                "https://api.vpsie.com/v2", StaticTokenAuth.BOTH, null, Duration.ofMinutes(15), Duration.ofSeconds(600),
                 Duration.ofMinutes(2), 10, 1, Duration.ofMinutes(3), Duration.ofSeconds(30), "auto",
                 PlannerSettings.defaults(), null);
     }

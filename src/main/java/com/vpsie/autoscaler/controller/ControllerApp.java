@@ -110,6 +110,7 @@ public final class ControllerApp implements AutoCloseable {
     static VpsieConfig vpsieConfig(ControllerConfig config) {
         return VpsieConfig.defaults().toBuilder()
                 .baseUrl(config.vpsieBaseUrl())
+                .staticTokenAuth(config.vpsieTokenAuth())
                 .allowPlainHttp(plainHttpToLoopback(config.vpsieBaseUrl()))
                 .secret(config.vpsieSecretNamespace(), config.vpsieSecretName())
                 .build();

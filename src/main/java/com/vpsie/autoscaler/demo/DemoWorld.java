@@ -4,6 +4,7 @@ import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupSpec;
 import com.vpsie.autoscaler.api.v1alpha1.ScaleDownPolicySpec;
 import com.vpsie.autoscaler.config.ControllerConfig;
+import com.vpsie.autoscaler.provider.vpsie.StaticTokenAuth;
 import com.vpsie.autoscaler.sim.DisruptionStandIn;
 import com.vpsie.autoscaler.sim.ReplicaSetStandIn;
 import com.vpsie.autoscaler.sim.SchedulerStandIn;
@@ -122,7 +123,7 @@ final class DemoWorld implements AutoCloseable {
         ControllerConfig d = ControllerConfig.defaults();
         return new ControllerConfig(kubeconfig, List.of(NAMESPACE), Duration.ofSeconds(1), false, d.leaseName(),
                 NAMESPACE, "demo", d.leaseDuration(), d.renewDeadline(), d.retryPeriod(), metricsPort, 2, "vpsie",
-                "vpsie-credentials", NAMESPACE, vpsie.baseUrl(), CLUSTER, Duration.ofMinutes(2),
+                "vpsie-credentials", NAMESPACE, vpsie.baseUrl(), StaticTokenAuth.BOTH, CLUSTER, Duration.ofMinutes(2),
                 Duration.ofSeconds(30), Duration.ofSeconds(60), d.maxEmptyBulkDelete(), d.maxDrainParallelism(),
                 Duration.ofSeconds(10), Duration.ofSeconds(5), "text", d.planner(), null);
     }

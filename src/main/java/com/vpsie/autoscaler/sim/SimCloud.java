@@ -196,14 +196,14 @@ public final class SimCloud {
         }
     }
 
-    VpsieWire.ClusterNodeDto nodeDto(SimNode n) {
+    /** A node as both clients read it: ours the ids and addresses, VPSie's Go client {@code ip}, role and size. */
+    synchronized VpsieWire.ClusterNodeDto nodeDto(SimNode n) {
+        VpsieWire.OfferDto size = n.boxsizeId() == null ? null : offer(n.datacenter(), n.boxsizeId()).orElse(null);
         return new VpsieWire.ClusterNodeDto(n.id(), n.identifier(), n.hostname(), n.ip(), n.ip(),
-                n.master() ? 1 : 2, nodesCarryGroupId() ? n.groupId() : null, n.boxsizeId(), orZero(datacenterNumericId(n)), n.status(clock.instant()),
-                VpsieWire.formatTimestamp(n.createdAt()));
-    }
-
-    private synchronized boolean nodesCarryGroupId() {
-        return nodesCarryGroupId;
+                n.master() ? 1 : 2, nodesCarryGroupId ? n.groupId() : null, n.boxsizeId(),
+                orZero(datacenterNumericId(n)), n.status(clock.instant()), VpsieWire.formatTimestamp(n.createdAt()),
+                n.ip(), n.master() ? VpsieWire.ROLE_MASTER : VpsieWire.ROLE_WORKER,
+                size == null ? null : size.cpu(), size == null ? null : size.ram(), size == null ? null : size.disk());
     }
 
     // ---- inspection ----

@@ -3,6 +3,8 @@ package com.vpsie.autoscaler.sim;
 import com.vpsie.autoscaler.model.Resources;
 import com.vpsie.autoscaler.model.WellKnown;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.fabric8.kubernetes.api.model.NodeAddressBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -34,10 +36,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Kubelets for servers that do not exist: registers a Ready Node for every running machine the cloud
- * (simulated) reports, keeps its node Lease fresh, marks pods bound to those Nodes Running and Ready, finishes
- * the deletion of their terminating pods, and removes a Node with its pods when its machine goes. Used by the
- * demo and the tests in place of real servers joining the cluster, against the embedded API or a real one.
+ * Kubelets for servers that do not exist: registers a Ready Node (with its InternalIP and Hostname addresses)
+ * for every running machine the cloud (simulated) reports, keeps its node Lease fresh, marks pods bound to those
+ * Nodes Running and Ready, finishes the deletion of their terminating pods, and removes a Node with its pods when
+ * its machine goes. Used by the demo and the tests in place of real servers joining the cluster, against the
+ * embedded API or a real one.
  */
 public final class SimulatedKubelets implements AutoCloseable {
 
@@ -50,8 +53,13 @@ public final class SimulatedKubelets implements AutoCloseable {
     private static final int LEASE_SECONDS = 40;
     private static final Duration LEASE_RENEW = Duration.ofSeconds(10);
 
-    /** A running server as a kubelet would register it. */
-    public record Machine(String group, String hostname, String providerId, String offering, Resources allocatable) {
+    /**
+     * A running server as a kubelet would register it.
+     *
+     * @param internalIp the server's address (as its cloud reports it), or null when it has none
+     */
+    public record Machine(String group, String hostname, String providerId, String offering, Resources allocatable,
+                          String internalIp) {
     }
 
     private final KubernetesClient client;
@@ -130,7 +138,7 @@ public final class SimulatedKubelets implements AutoCloseable {
                 .addToLabels("kubernetes.io/arch", "amd64")
                 .endMetadata()
                 .withNewSpec().withProviderID(m.providerId()).endSpec()
-                .withNewStatus().withAllocatable(allocatable).withCapacity(allocatable)
+                .withNewStatus().withAllocatable(allocatable).withCapacity(allocatable).withAddresses(addresses(m))
                 .addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady")
                 .withLastTransitionTime(now).withLastHeartbeatTime(now).endCondition()
                 .endStatus()
@@ -151,6 +159,19 @@ public final class SimulatedKubelets implements AutoCloseable {
         client.nodes().withName(m.hostname()).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
                 Serialization.asJson(Map.of("status", node.getStatus())));
         return created;
+    }
+
+    /**
+     * What a kubelet reports: the InternalIP (the server's address, so tools that find a server's Node by IP, as
+     * VPSie's Go autoscaler does, find this one) and the Hostname.
+     */
+    private static List<NodeAddress> addresses(Machine m) {
+        List<NodeAddress> out = new ArrayList<>();
+        if (m.internalIp() != null && !m.internalIp().isBlank()) {
+            out.add(new NodeAddressBuilder().withType("InternalIP").withAddress(m.internalIp()).build());
+        }
+        out.add(new NodeAddressBuilder().withType("Hostname").withAddress(m.hostname()).build());
+        return out;
     }
 
     /** Without a fresh Lease the node lifecycle controller marks the Node NotReady and taints it. */

@@ -24,7 +24,8 @@ public final class SimulatorMachines implements Supplier<List<SimulatedKubelets.
             long cpu = w.offer() == null ? 2000 : w.offer().cpu() * 1000L - 100;
             long memory = w.offer() == null ? 4L << 30 : (w.offer().ram() - 256L) * 1024 * 1024;
             machines.add(new SimulatedKubelets.Machine(w.groupName(), w.node().hostname(),
-                    providerIdPrefix + w.node().identifier(), w.node().boxsizeId(), new Resources(cpu, memory, 0, 110)));
+                    providerIdPrefix + w.node().identifier(), w.node().boxsizeId(), new Resources(cpu, memory, 0, 110),
+                    w.node().ip()));
         }
         return machines;
     }

@@ -38,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * offers, add and delete worker, the cluster with its nodes, and VMs (see {@link SimEndpoint}). Servers take
  * {@link SimCloud#readyAfter} to become ready on the simulator's {@link Clock}.
  *
+ * <p>It answers in the shapes VPSie's own Go autoscaler decodes (integer sizes and offer ids, a non-2xx reply's
+ * message in a string {@code error}, {@code GET /vm/{id}} bare, cluster nodes with {@code ip}, {@code role} and
+ * size), and takes a static token in {@code Vpsie-Auth} or as {@code Authorization: Bearer}, so either client can
+ * run against it.
+ *
  * <p>Faults are injected per endpoint, once, n times or until cleared: a status such as 429 with Retry-After or
  * 503, a delay past the client's deadline, HTTP 200 with {@code error: true}, malformed JSON, the plan-limit
  * error, and a reply lost after the server was made. Everything it received is recorded for tests.
@@ -49,6 +54,7 @@ public final class VpsieSimulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VpsieSimulator.class);
     private static final String STATIC_PRINCIPAL = "static-token";
+    private static final String BEARER = "Bearer ";
 
     private final Clock clock;
     private final SimCloud cloud;
@@ -164,7 +170,10 @@ public final class VpsieSimulator implements AutoCloseable {
         return this;
     }
 
-    /** Accepts this static token in the {@code Vpsie-Auth} header. */
+    /**
+     * Accepts this static token in the {@code Vpsie-Auth} header (as VPSie's Go SDK sends it) or as
+     * {@code Authorization: Bearer} (as VPSie's Go autoscaler sends it).
+     */
     public VpsieSimulator acceptStaticToken(String token) {
         synchronized (lock) {
             staticTokens.add(token);
@@ -289,7 +298,8 @@ public final class VpsieSimulator implements AutoCloseable {
             byte[] body = readAll(exchange.getRequestBody());
             Optional<SimEndpoint.Route> route = route(method, rawPath);
             if (route.isEmpty()) {
-                write(exchange, Reply.json(404, envelopeError(404, "No such endpoint: " + method + " " + rawPath)));
+                write(exchange, Reply.json(404, envelopeError(404, "No such endpoint: " + method + " " + rawPath)),
+                        null);
                 return;
             }
             SimEndpoint.Route r = route.get();
@@ -369,7 +379,7 @@ public final class VpsieSimulator implements AutoCloseable {
     private void answer(HttpExchange exchange, SimEndpoint.Route route, String method, String path, String principal,
                         Reply reply) throws IOException {
         record(route.endpoint(), method, path, principal, reply.status);
-        write(exchange, reply);
+        write(exchange, reply, route.endpoint());
     }
 
     private Optional<SimEndpoint.Route> route(String method, String rawPath) {
@@ -383,23 +393,34 @@ public final class VpsieSimulator implements AutoCloseable {
         return SimEndpoint.route(method, segments, paths);
     }
 
-    /** The principal of a valid Authorization or Vpsie-Auth header, else null. */
+    /**
+     * The principal of a valid Authorization or Vpsie-Auth header, else null. A bearer token is one this simulator
+     * issued (refused once expired, however lenient it is) or a static token; a client may send both headers.
+     */
     private String authenticate(HttpExchange exchange) {
-        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        String authorization = exchange.getRequestHeaders().getFirst(VpsieWire.AUTHORIZATION_HEADER);
         String staticToken = exchange.getRequestHeaders().getFirst(VpsieWire.STATIC_TOKEN_HEADER);
         synchronized (lock) {
-            if (authorization != null && authorization.startsWith("Bearer ")) {
-                IssuedToken t = issued.get(authorization.substring("Bearer ".length()).trim());
-                if (t != null && clock.instant().isBefore(t.expires)) {
-                    return t.clientId;
+            if (authorization != null && authorization.startsWith(BEARER)) {
+                String token = authorization.substring(BEARER.length()).trim();
+                IssuedToken t = issued.get(token);
+                if (t != null) {
+                    return clock.instant().isBefore(t.expires) ? t.clientId : null;
                 }
-                return null;
+                if (acceptsStaticToken(token)) {
+                    return STATIC_PRINCIPAL;
+                }
             }
-            if (staticToken != null && (acceptAnyCredentials || staticTokens.contains(staticToken.trim()))) {
+            if (staticToken != null && acceptsStaticToken(staticToken.trim())) {
                 return STATIC_PRINCIPAL;
             }
             return null;
         }
+    }
+
+    /** Guarded by lock. */
+    private boolean acceptsStaticToken(String token) {
+        return acceptAnyCredentials ? !token.isEmpty() : staticTokens.contains(token);
     }
 
     private Reply act(SimEndpoint.Route route, byte[] body) {
@@ -439,7 +460,8 @@ public final class VpsieSimulator implements AutoCloseable {
                 case GET_CLUSTER -> ok(cloud.clusterWithNodes(cluster));
                 case LIST_CLUSTERS -> ok(cloud.clusterSummaries());
                 case LIST_VMS -> ok(cloud.vms());
-                case GET_VM -> ok(cloud.vm(parseLong(p.get(VpsieWire.ID))));
+                // VPSie's Go client reads this one reply bare, not in the envelope.
+                case GET_VM -> bare(cloud.vm(parseLong(p.get(VpsieWire.ID))));
                 case DELETE_VM -> {
                     if (effect) {
                         cloud.deleteVm(parseLong(p.get(VpsieWire.ID)));
@@ -481,6 +503,10 @@ public final class VpsieSimulator implements AutoCloseable {
         return Reply.json(200, reply.toString());
     }
 
+    private Reply bare(Object value) {
+        return Reply.json(200, mapper.valueToTree(value).toString());
+    }
+
     private String envelopeError(int code, String message) {
         ObjectNode reply = mapper.createObjectNode();
         reply.put(VpsieWire.ENVELOPE_ERROR, true);
@@ -511,14 +537,37 @@ public final class VpsieSimulator implements AutoCloseable {
         }
     }
 
-    private static void write(HttpExchange exchange, Reply reply) throws IOException {
-        byte[] bytes = reply.body.getBytes(StandardCharsets.UTF_8);
+    private void write(HttpExchange exchange, Reply reply, SimEndpoint endpoint) throws IOException {
+        byte[] bytes = wireBody(reply, endpoint).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         reply.headers.forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         exchange.sendResponseHeaders(reply.status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
+    }
+
+    /**
+     * The body as VPSie's Go client reads it: a reply with a status other than 2xx carries its message in
+     * {@code error} (a string), where a 2xx envelope has {@code error: true}. The token endpoint is the
+     * exception: the Go client reads its {@code error} as a boolean whatever the status. Done here, for every
+     * error reply whatever built it, so no fault or refusal can answer in the other shape.
+     */
+    private String wireBody(Reply reply, SimEndpoint endpoint) {
+        if (reply.status >= 200 && reply.status < 300 || endpoint == SimEndpoint.AUTH) {
+            return reply.body;
+        }
+        try {
+            JsonNode body = mapper.readTree(reply.body);
+            if (body instanceof ObjectNode object && object.path(VpsieWire.ENVELOPE_ERROR).isBoolean()) {
+                String message = object.path(VpsieWire.ENVELOPE_MESSAGE).asText("");
+                object.put(VpsieWire.ENVELOPE_ERROR, message.isEmpty() ? "HTTP " + reply.status : message);
+                return object.toString();
+            }
+        } catch (IOException notJson) {
+            // sent as it is
+        }
+        return reply.body;
     }
 
     /**

@@ -136,6 +136,7 @@ class DeploymentTest {
         Chart.Rendered all = Chart.render(Map.ofEntries(
                 Map.entry("vpsie.url", "https://api.example.test/v2"),
                 Map.entry("vpsie.defaultClusterId", "cluster-1"),
+                Map.entry("vpsie.tokenAuth", "bearer"),
                 Map.entry("leaderElection.leaseName", "my-lease"),
                 Map.entry("leaderElection.leaseDuration", "30s"),
                 Map.entry("leaderElection.renewDeadline", "20s"),
@@ -153,6 +154,7 @@ class DeploymentTest {
 
         assertThat(given).containsEntry("--vpsie-url", "https://api.example.test/v2")
                 .containsEntry("--default-cluster-id", "cluster-1")
+                .containsEntry("--vpsie-token-auth", "bearer")
                 .containsEntry("--lease-name", "my-lease")
                 .containsEntry("--lease-duration", "30s")
                 .containsEntry("--renew-deadline", "20s")

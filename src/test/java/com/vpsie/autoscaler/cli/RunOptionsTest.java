@@ -1,5 +1,6 @@
 package com.vpsie.autoscaler.cli;
 
+import com.vpsie.autoscaler.provider.vpsie.StaticTokenAuth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -122,6 +123,7 @@ class RunOptionsTest {
         flags.put("--vpsie-secret-name", "creds");
         flags.put("--vpsie-secret-namespace", "secrets");
         flags.put("--vpsie-url", "https://example.com/api");
+        flags.put("--vpsie-token-auth", "Bearer");
         flags.put("--default-cluster-id", "c-9");
         flags.put("--provisioning-timeout", "20m");
         flags.put("--max-graceful-termination", "5m");
@@ -136,7 +138,8 @@ class RunOptionsTest {
 
         assertThat(c).isEqualTo(new ControllerConfig(null, List.of("a", "b"), Duration.ofSeconds(20), false,
                 "my.lease", "ops", "me", Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ofSeconds(5), 9090,
-                2, "vpsie", "creds", "secrets", "https://example.com/api", "c-9", Duration.ofMinutes(20),
+                2, "vpsie", "creds", "secrets", "https://example.com/api",
+                StaticTokenAuth.BEARER, "c-9", Duration.ofMinutes(20),
                 Duration.ofMinutes(5), Duration.ofSeconds(90), 3, 2, Duration.ofMinutes(10), Duration.ofSeconds(45),
                 "text", PlannerSettings.defaults(), null));
         assertThat(flags.keySet()).hasSize(RunOptions.Flag.values().length - 2); // all but the two file flags
@@ -193,6 +196,7 @@ class RunOptionsTest {
         "--vpsie-secret-namespace      | -x       | is not a namespace name",
         "--vpsie-url                   | ftp://x  | 'ftp://x' is not an http(s) URL",
         "--vpsie-url                   | api      | is not an http(s) URL",
+        "--vpsie-token-auth            | header   | 'header' is not one of vpsie-auth, bearer or both",
         "--namespaces                  | a,B      | 'B' is not a namespace name",
         "--provisioning-timeout        | 15       | is not a duration",
         "--max-graceful-termination    | 0        | must be longer than zero",

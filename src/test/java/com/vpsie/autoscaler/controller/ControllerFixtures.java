@@ -25,7 +25,8 @@ final class ControllerFixtures {
         ControllerConfig d = ControllerConfig.defaults();
         return new ControllerConfig(null, List.of("test"), Duration.ofMillis(300), leaderElect, "vpsie-autoscaler",
                 "test", identity, Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(200), 0, 2,
-                "fake", d.vpsieSecretName(), d.vpsieSecretNamespace(), d.vpsieBaseUrl(), "cluster-1",
+                "fake", d.vpsieSecretName(), d.vpsieSecretNamespace(), d.vpsieBaseUrl(), d.vpsieTokenAuth(),
+                "cluster-1",
                 Duration.ofMinutes(15), d.maxGracefulTermination(), d.maxPodEvictionTime(), d.maxEmptyBulkDelete(),
                 d.maxDrainParallelism(), d.scaleDownFailureCooldown(), Duration.ofSeconds(2), "text", d.planner(), null);
     }

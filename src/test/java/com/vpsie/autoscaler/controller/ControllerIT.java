@@ -70,7 +70,7 @@ class ControllerIT {
             if (s.state() == ProviderServer.State.RUNNING) {
                 String group = s.hostname().substring(0, s.hostname().lastIndexOf('-'));
                 out.add(new SimulatedKubelets.Machine(group, s.hostname(), s.providerId(), s.offeringId(),
-                        SMALL.resources()));
+                        SMALL.resources(), s.ipAddress()));
             }
         }
         return out;

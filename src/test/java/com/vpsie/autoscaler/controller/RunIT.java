@@ -1,5 +1,6 @@
 package com.vpsie.autoscaler.controller;
 
+import com.vpsie.autoscaler.provider.vpsie.StaticTokenAuth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -75,7 +76,8 @@ class RunIT {
         ControllerConfig d = ControllerFixtures.config(true, "run-it");
         ControllerConfig config = new ControllerConfig(kubeconfig, d.namespaces(), d.scanInterval(), true,
                 d.leaseName(), "test", "run-it", d.leaseDuration(), d.renewDeadline(), d.retryPeriod(), 0, 2,
-                "vpsie", "vpsie-credentials", "test", vpsie.baseUrl(), "cluster-1", d.provisioningTimeout(),
+                "vpsie", "vpsie-credentials", "test", vpsie.baseUrl(), StaticTokenAuth.BOTH, "cluster-1",
+                d.provisioningTimeout(),
                 d.maxGracefulTermination(), d.maxPodEvictionTime(), d.maxEmptyBulkDelete(), d.maxDrainParallelism(),
                 d.scaleDownFailureCooldown(), Duration.ofSeconds(2), "text", d.planner(), null);
 

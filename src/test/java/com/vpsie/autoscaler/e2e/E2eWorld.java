@@ -6,6 +6,7 @@ import com.vpsie.autoscaler.api.v1alpha1.NodeGroupStatus;
 import com.vpsie.autoscaler.api.v1alpha1.ScaleDownPolicySpec;
 import com.vpsie.autoscaler.config.ControllerConfig;
 import com.vpsie.autoscaler.model.WellKnown;
+import com.vpsie.autoscaler.provider.vpsie.StaticTokenAuth;
 import com.vpsie.autoscaler.scaledown.NodeMarks;
 import com.vpsie.autoscaler.sim.SimEndpoint;
 import com.vpsie.autoscaler.sim.SimNode;
@@ -231,7 +232,7 @@ final class E2eWorld implements AutoCloseable {
         ControllerConfig d = ControllerConfig.defaults();
         return new ControllerConfig(controllerKubeconfig(), List.of(ns), Duration.ofSeconds(1), leaderElect,
                 LEASE, ns, identity, lease, renew, retry, 0, 2, "vpsie", SECRET, ns, vpsie.baseUrl(),
-                CLUSTER, Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(60),
+                StaticTokenAuth.BOTH, CLUSTER, Duration.ofMinutes(2), Duration.ofSeconds(30), Duration.ofSeconds(60),
                 d.maxEmptyBulkDelete(), d.maxDrainParallelism(), Duration.ofSeconds(10), Duration.ofSeconds(5),
                 "text", d.planner(), null);
     }

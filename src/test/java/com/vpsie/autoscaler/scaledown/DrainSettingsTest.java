@@ -15,7 +15,8 @@ class DrainSettingsTest {
         ControllerConfig c = new ControllerConfig(d.kubeconfig(), d.namespaces(), d.scanInterval(), d.leaderElect(),
                 d.leaseName(), d.leaseNamespace(), d.identity(), d.leaseDuration(), d.renewDeadline(), d.retryPeriod(),
                 d.metricsPort(), d.workers(), d.provider(), d.vpsieSecretName(), d.vpsieSecretNamespace(),
-                d.vpsieBaseUrl(), d.defaultClusterId(), d.provisioningTimeout(), Duration.ofSeconds(120),
+                d.vpsieBaseUrl(), d.vpsieTokenAuth(), d.defaultClusterId(), d.provisioningTimeout(),
+                Duration.ofSeconds(120),
                 Duration.ofMinutes(4), 3, 2, Duration.ofMinutes(7), d.shutdownGracePeriod(), d.logFormat(), d.planner(),
                 d.plannerConfigFile());
 

@@ -49,7 +49,7 @@ class SimulatorCommandTest {
                     + "/k8s/node/groups/byClusterId/sim-cluster")).header("Vpsie-Auth", "demo-token").build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(groups.statusCode()).isEqualTo(200);
-            assertThat(groups.body()).contains("\"group_name\":\"small\"").contains("\"boxsize_id\":\"3\"");
+            assertThat(groups.body()).contains("\"group_name\":\"small\"").contains("\"boxsize_id\":3");
             HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + "/vm"))
                     .header("Vpsie-Auth", "other").build(), HttpResponse.BodyHandlers.ofString());
             assertThat(refused.statusCode()).isEqualTo(401);

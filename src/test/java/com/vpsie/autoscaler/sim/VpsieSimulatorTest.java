@@ -96,6 +96,15 @@ class VpsieSimulatorTest {
     }
 
     @Test
+    void acceptsAStaticTokenInEitherHeaderAsVpsiesTwoGoClientsSendIt() throws Exception {
+        // Vpsie-Auth as the Go SDK sends it, Authorization: Bearer as the Go autoscaler does, or both at once.
+        assertThat(send("GET", "/k8s/cluster/all", null, "Authorization", "Bearer tok-1").statusCode()).isEqualTo(200);
+        assertThat(send("GET", "/k8s/cluster/all", null, "Vpsie-Auth", "tok-1", "Authorization", "Bearer tok-1")
+                .statusCode()).isEqualTo(200);
+        assertThat(sim.requests()).extracting(SimRequest::principal).containsExactly("static-token", "static-token");
+    }
+
+    @Test
     void listsGroupsOffersAndClusters() throws Exception {
         JsonNode groups = get("/k8s/node/groups/byClusterId/" + CLUSTER);
         assertThat(groups).hasSize(1);
@@ -149,7 +158,14 @@ class VpsieSimulatorTest {
     void servesVms() throws Exception {
         SimNode worker = sim.cloud().addExistingWorker(CLUSTER, group);
         assertThat(get("/vm")).hasSize(2);
-        assertThat(get("/vm/" + worker.id()).path("hostname").asText()).isEqualTo(worker.hostname());
+        // The one reply VPSie's Go client reads bare, not in the envelope.
+        HttpResponse<String> vm = send("GET", "/vm/" + worker.id(), null, "Vpsie-Auth", "tok-1");
+        assertThat(vm.statusCode()).isEqualTo(200);
+        JsonNode bare = mapper.readTree(vm.body());
+        assertThat(bare.path("hostname").asText()).isEqualTo(worker.hostname());
+        assertThat(bare.path("id").asLong()).isEqualTo(worker.id());
+        assertThat(bare.has("data")).as(vm.body()).isFalse();
+        assertThat(bare.has("error")).as(vm.body()).isFalse();
         ok(send("DELETE", "/vm/" + worker.id(), null, "Vpsie-Auth", "tok-1"));
         assertThat(send("GET", "/vm/" + worker.id(), null, "Vpsie-Auth", "tok-1").statusCode()).isEqualTo(404);
     }

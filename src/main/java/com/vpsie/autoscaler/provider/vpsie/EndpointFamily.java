@@ -10,7 +10,8 @@ public enum EndpointFamily {
     OFFERS("offers"),
     CLUSTER("cluster"),
     ADD_WORKER("add_worker"),
-    DELETE_WORKER("delete_worker");
+    DELETE_WORKER("delete_worker"),
+    VMS("vms");
 
     private final String label;
 

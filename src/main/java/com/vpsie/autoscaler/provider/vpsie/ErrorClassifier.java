@@ -61,8 +61,7 @@ final class ErrorClassifier {
 
     /** An HTTP 2xx reply whose envelope says {@code error: true}. */
     CallFailure fromEnvelope(ApiCall call, JsonNode body, List<String> secrets) {
-        String apiMessage = body.path(VpsieWire.ENVELOPE_MESSAGE).isValueNode()
-                ? body.path(VpsieWire.ENVELOPE_MESSAGE).asText() : null;
+        String apiMessage = VpsieWire.envelopeMessage(body);
         int code = body.path(VpsieWire.ENVELOPE_CODE).asInt(0);
         String text = prefix(call) + "error reply" + (code != 0 ? " (code " + code + ")" : "")
                 + detail(call, apiMessage, secrets);

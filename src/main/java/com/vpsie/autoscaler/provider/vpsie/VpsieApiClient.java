@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
 
@@ -66,6 +67,35 @@ public final class VpsieApiClient implements AutoCloseable {
             throw malformed(call, "'data' is not an object");
         }
         return convert(call, data, mapper.constructType(VpsieWire.ClusterDto.class));
+    }
+
+    /** Every VM of the account ({@code GET /vm}, an enveloped list). */
+    public List<VpsieWire.VmDto> listVms() throws ProviderException {
+        ApiCall call = new ApiCall(EndpointFamily.VMS, "GET", config.paths().vms(), Map.of(), null, true, true);
+        return list(call, run(call), VpsieWire.VmDto.class);
+    }
+
+    /**
+     * One VM, or empty when VPSie does not know it. VPSie's Go client reads {@code GET /vm/{id}} as the bare VM
+     * object; a reply wrapped in the usual envelope ({@code data}) is read as well.
+     */
+    public Optional<VpsieWire.VmDto> getVm(long id) throws ProviderException {
+        ApiCall call = new ApiCall(EndpointFamily.VMS, "GET", config.paths().vm(),
+                Map.of(VpsieWire.ID, Long.toString(id)), null, true, true);
+        JsonNode body;
+        try {
+            body = transport.execute(call, authenticator);
+        } catch (CallFailure f) {
+            if (f.kind() == CallFailure.Kind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw f.toProviderException();
+        }
+        JsonNode vm = body.has(VpsieWire.ENVELOPE_DATA) ? body.get(VpsieWire.ENVELOPE_DATA) : body;
+        if (!vm.isObject() || !(vm.hasNonNull("id") || vm.hasNonNull("identifier"))) {
+            throw malformed(call, "the reply holds no VM");
+        }
+        return Optional.of(convert(call, vm, mapper.constructType(VpsieWire.VmDto.class)));
     }
 
     /** Kubernetes node sizes offered in a datacenter. Read-only, so retried like a GET although it is a POST. */

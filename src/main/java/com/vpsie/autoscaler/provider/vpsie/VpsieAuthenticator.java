@@ -15,15 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates requests. A static token goes out as-is in its header. Client credentials are exchanged at the
- * auth endpoint for a bearer token, kept until shortly before it expires, and dropped when the server answers
- * 401 or the credentials change. Concurrent callers that find no valid token share one exchange; no lock is
- * held while it runs.
+ * Authenticates requests. A static token goes out as-is in the header(s) {@link StaticTokenAuth} names. Client
+ * credentials are exchanged at the auth endpoint for a bearer token, kept until shortly before it expires, and
+ * dropped when the server answers 401 or the credentials change. Concurrent callers that find no valid token
+ * share one exchange; no lock is held while it runs.
  */
 final class VpsieAuthenticator implements VpsieTransport.Authorizer {
 
     private static final Logger LOG = LoggerFactory.getLogger(VpsieAuthenticator.class);
-    private static final String BEARER = "Bearer ";
+    private static final String BEARER = StaticTokenAuth.BEARER_PREFIX;
 
     private final VpsieTransport transport;
     private final VpsieConfig config;
@@ -52,15 +52,17 @@ final class VpsieAuthenticator implements VpsieTransport.Authorizer {
     @Override
     public VpsieTransport.AuthHeader authorize(VpsieCredentials credentials, long deadlineNanos) throws CallFailure {
         if (credentials.mode() == VpsieCredentials.Mode.STATIC_TOKEN) {
-            return new VpsieTransport.AuthHeader(config.staticTokenHeader(), credentials.token());
+            return new VpsieTransport.AuthHeader(config.staticTokenAuth().headers(credentials.token()));
         }
-        return new VpsieTransport.AuthHeader("Authorization", BEARER + bearer(credentials, deadlineNanos));
+        return VpsieTransport.AuthHeader.of(VpsieWire.AUTHORIZATION_HEADER,
+                BEARER + bearer(credentials, deadlineNanos));
     }
 
     @Override
     public void rejected(VpsieTransport.AuthHeader used) {
         synchronized (lock) {
-            if (cached != null && used != null && used.value().equals(BEARER + cached.value)) {
+            if (cached != null && used != null
+                    && (BEARER + cached.value).equals(used.headers().get(VpsieWire.AUTHORIZATION_HEADER))) {
                 cached = null;
             }
         }

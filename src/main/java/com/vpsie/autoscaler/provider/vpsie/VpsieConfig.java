@@ -12,7 +12,7 @@ import java.util.Objects;
  * @param baseUrl API base; a Secret's {@code url} key overrides it
  * @param allowPlainHttp permit {@code http://} bases (simulator, tests); otherwise credentials only travel over TLS
  * @param paths path templates relative to the base
- * @param staticTokenHeader header carrying a static token
+ * @param staticTokenAuth which header(s) carry a static token
  * @param secretNamespace namespace of the credentials Secret
  * @param secretName name of the credentials Secret
  * @param connectTimeout TCP connect deadline of one HTTP exchange
@@ -47,7 +47,7 @@ public record VpsieConfig(
         String baseUrl,
         boolean allowPlainHttp,
         VpsieWire.Paths paths,
-        String staticTokenHeader,
+        StaticTokenAuth staticTokenAuth,
         String secretNamespace,
         String secretName,
         Duration connectTimeout,
@@ -93,7 +93,7 @@ public record VpsieConfig(
             throw new IllegalArgumentException("baseUrl must be an absolute http(s) URL: " + baseUrl);
         }
         Objects.requireNonNull(paths, "paths");
-        requireText(staticTokenHeader, "staticTokenHeader");
+        Objects.requireNonNull(staticTokenAuth, "staticTokenAuth");
         requireText(secretNamespace, "secretNamespace");
         requireText(secretName, "secretName");
         positive(connectTimeout, "connectTimeout");
@@ -171,7 +171,7 @@ public record VpsieConfig(
         private String baseUrl = DEFAULT_BASE_URL;
         private boolean allowPlainHttp;
         private VpsieWire.Paths paths = VpsieWire.Paths.defaults();
-        private String staticTokenHeader = VpsieWire.STATIC_TOKEN_HEADER;
+        private StaticTokenAuth staticTokenAuth = StaticTokenAuth.BOTH;
         private String secretNamespace = DEFAULT_SECRET_NAMESPACE;
         private String secretName = DEFAULT_SECRET_NAME;
         private Duration connectTimeout = Duration.ofSeconds(5);
@@ -209,7 +209,7 @@ public record VpsieConfig(
             baseUrl = c.baseUrl;
             allowPlainHttp = c.allowPlainHttp;
             paths = c.paths;
-            staticTokenHeader = c.staticTokenHeader;
+            staticTokenAuth = c.staticTokenAuth;
             secretNamespace = c.secretNamespace;
             secretName = c.secretName;
             connectTimeout = c.connectTimeout;
@@ -256,8 +256,8 @@ public record VpsieConfig(
             return this;
         }
 
-        public Builder staticTokenHeader(String v) {
-            staticTokenHeader = v;
+        public Builder staticTokenAuth(StaticTokenAuth v) {
+            staticTokenAuth = v;
             return this;
         }
 
@@ -383,7 +383,7 @@ public record VpsieConfig(
         }
 
         public VpsieConfig build() {
-            return new VpsieConfig(baseUrl, allowPlainHttp, paths, staticTokenHeader, secretNamespace, secretName,
+            return new VpsieConfig(baseUrl, allowPlainHttp, paths, staticTokenAuth, secretNamespace, secretName,
                     connectTimeout, readTimeout, writeTimeout, callTimeout, operationTimeout, maxAttempts,
                     retryInitialBackoff, retryMaxBackoff, retryJitter, maxRetryAfter, rateLimitPerMinute,
                     rateLimitMaxWait, circuitFailureThreshold, circuitOpenDelay, circuitSuccessThreshold,

@@ -42,9 +42,8 @@ final class VpsieMapping {
     ProviderServer server(VpsieWire.ClusterNodeDto node, String fallbackOffering, ProviderServer.State stateWhenUnknown) {
         String id = serverId(node);
         String offering = node.boxsizeId() != null && !node.boxsizeId().isBlank() ? node.boxsizeId() : fallbackOffering;
-        String ip = node.defaultIp() != null && !node.defaultIp().isBlank() ? node.defaultIp() : node.privateIp();
         return new ProviderServer(id, node.hostname(), providerIdPrefix + id, offering, state(node.status(), stateWhenUnknown),
-                VpsieWire.parseTimestamp(node.createdOn()), ip);
+                VpsieWire.parseTimestamp(node.createdOn()), node.address());
     }
 
     /** Status words as VPSie and similar APIs use them; an unknown word counts as not yet running. */

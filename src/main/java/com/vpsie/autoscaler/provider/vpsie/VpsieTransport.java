@@ -17,7 +17,9 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -58,11 +60,19 @@ final class VpsieTransport implements AutoCloseable {
         void rejected(AuthHeader used);
     }
 
-    /** An authentication header; {@link #toString()} hides the value. */
-    record AuthHeader(String name, String value) {
+    /** Authentication headers, by name, in the order sent; {@link #toString()} hides the values. */
+    record AuthHeader(Map<String, String> headers) {
+        AuthHeader {
+            headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+        }
+
+        static AuthHeader of(String name, String value) {
+            return new AuthHeader(Map.of(name, value));
+        }
+
         @Override
         public String toString() {
-            return "AuthHeader[" + name + ": <redacted>]";
+            return "AuthHeader[" + String.join(", ", headers.keySet()) + ": <redacted>]";
         }
     }
 
@@ -108,7 +118,7 @@ final class VpsieTransport implements AutoCloseable {
                 .callTimeout(config.callTimeout())
                 // A silent re-send of a POST could create a second server; our own retry decides.
                 .retryOnConnectionFailure(false)
-                // A redirect would carry the Vpsie-Auth header to wherever it points.
+                // A redirect would carry the token headers to wherever it points.
                 .followRedirects(false)
                 .followSslRedirects(false)
                 // Servers and load balancers close idle keep-alive connections after 30-60 s; okhttp keeps them
@@ -305,7 +315,7 @@ final class VpsieTransport implements AutoCloseable {
                 throw recorded(call, start, CallFailure.unhealthy("malformed_response",
                         ErrorClassifier.prefix(call) + "reply is not valid JSON (HTTP " + status + ")", null));
             }
-            if (isErrorEnvelope(body)) {
+            if (VpsieWire.isErrorEnvelope(body)) {
                 throw recorded(call, start, classifier.fromEnvelope(call, body, secrets(creds, auth)));
             }
             Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -330,10 +340,12 @@ final class VpsieTransport implements AutoCloseable {
     private static List<String> secrets(VpsieCredentials creds, AuthHeader auth) {
         List<String> out = new ArrayList<>(List.of(creds.secretValues()));
         if (auth != null) {
-            out.add(auth.value());
-            int space = auth.value().indexOf(' ');
-            if (space > 0) {
-                out.add(auth.value().substring(space + 1));
+            for (String value : auth.headers().values()) {
+                out.add(value);
+                int space = value.indexOf(' ');
+                if (space > 0) {
+                    out.add(value.substring(space + 1));
+                }
             }
         }
         return out;
@@ -367,7 +379,7 @@ final class VpsieTransport implements AutoCloseable {
                 .header("Accept", "application/json")
                 .method(call.method(), body);
         if (auth != null) {
-            builder.header(auth.name(), auth.value());
+            auth.headers().forEach(builder::header);
         }
         return builder.build();
     }
@@ -395,29 +407,10 @@ final class VpsieTransport implements AutoCloseable {
         return source.getBuffer().readByteArray();
     }
 
-    /** {@code error: true} — or a non-empty error string, as some VPSie replies carry. */
-    private static boolean isErrorEnvelope(JsonNode body) {
-        JsonNode error = body.get(VpsieWire.ENVELOPE_ERROR);
-        if (error == null || error.isNull()) {
-            return false;
-        }
-        if (error.isBoolean()) {
-            return error.booleanValue();
-        }
-        if (error.isTextual()) {
-            String t = error.textValue().trim();
-            return !t.isEmpty() && !t.equalsIgnoreCase("false") && !t.equals("0");
-        }
-        return error.isNumber() && error.asInt() != 0;
-    }
-
-    /** The {@code message} of an error body, if it is JSON and has one. */
+    /** The message of an error body ({@code message}, or {@code error} as a string), if it is JSON and has one. */
     private String apiMessage(byte[] bytes) {
         try {
-            JsonNode node = mapper.readTree(bytes);
-            if (node != null && node.path(VpsieWire.ENVELOPE_MESSAGE).isValueNode()) {
-                return node.path(VpsieWire.ENVELOPE_MESSAGE).asText();
-            }
+            return VpsieWire.envelopeMessage(mapper.readTree(bytes));
         } catch (IOException notJson) {
             // Proxies answer errors in HTML; the status says enough.
         }

@@ -50,9 +50,9 @@ class CredentialsRedactionTest {
         VpsieCredentials token = VpsieCredentials.staticToken(SimFixture.TOKEN, "https://example.test/v2");
         List<String> texts = List.of(client.toString(), token.toString(),
                 new StaticCredentialsSource(client).toString(),
-                new VpsieTransport.AuthHeader("Authorization", "Bearer " + SimFixture.TOKEN).toString(),
+                new VpsieTransport.AuthHeader(StaticTokenAuth.BOTH.headers(SimFixture.TOKEN)).toString(),
                 new VpsieWire.TokenValue(SimFixture.TOKEN, "2026-01-01T00:00:00Z").toString(),
-                new VpsieWire.TokenReply(new VpsieWire.TokenValue(SimFixture.TOKEN, null), null, false, null, null)
+                new VpsieWire.TokenReply(new VpsieWire.TokenValue(SimFixture.TOKEN, null), null, null, null, null)
                         .toString(),
                 fx.config().build().toString());
 

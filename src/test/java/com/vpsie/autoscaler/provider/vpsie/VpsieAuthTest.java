@@ -17,6 +17,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Both auth modes against the simulator: exchange, reuse, refresh before expiry, shared refresh, 401 recovery. */
 class VpsieAuthTest {
@@ -42,9 +44,11 @@ class VpsieAuthTest {
                 .extracting(SimRequest::principal).containsOnly(SimFixture.CLIENT_ID);
     }
 
-    @Test
-    void staticTokenGoesInTheVpsieAuthHeaderWithoutAnyExchange() throws Exception {
-        VpsieApiClient client = fx.client(SimFixture.staticToken());
+    @ParameterizedTest
+    @EnumSource(StaticTokenAuth.class)
+    void staticTokenGoesOutWithoutAnyExchangeInEitherHeader(StaticTokenAuth auth) throws Exception {
+        VpsieApiClient client = fx.client(new StaticCredentialsSource(SimFixture.staticToken()),
+                b -> b.staticTokenAuth(auth));
 
         assertThat(client.listOffers(SimFixture.DC)).hasSize(4);
 

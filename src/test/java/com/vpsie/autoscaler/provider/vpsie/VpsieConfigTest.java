@@ -16,7 +16,7 @@ class VpsieConfigTest {
         assertThat(c.baseUrl()).isEqualTo("https://api.vpsie.com/v2");
         assertThat(c.allowPlainHttp()).isFalse();
         assertThat(c.paths()).isEqualTo(VpsieWire.Paths.defaults());
-        assertThat(c.staticTokenHeader()).isEqualTo("Vpsie-Auth");
+        assertThat(c.staticTokenAuth()).isEqualTo(StaticTokenAuth.BOTH);
         assertThat(c.secretNamespace()).isEqualTo("kube-system");
         assertThat(c.secretName()).isEqualTo("vpsie-secret");
         assertThat(c.rateLimitPerMinute()).isEqualTo(100);

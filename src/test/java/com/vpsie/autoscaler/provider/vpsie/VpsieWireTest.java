@@ -51,7 +51,7 @@ class VpsieWireTest {
     void nodesMapToServers() {
         VpsieMapping mapping = new VpsieMapping("vpsie://", 110);
         var node = new VpsieWire.ClusterNodeDto(5L, null, "h", null, "10.1.0.2", 2, 1L, null, null, "Installing",
-                "2026-03-01 10:00:00");
+                "2026-03-01 10:00:00", null, null, null, null, null);
 
         ProviderServer s = mapping.server(node, "2", ProviderServer.State.RUNNING);
 

@@ -99,6 +99,11 @@ public final class KubeControlPlane implements AutoCloseable {
     }
 
     private static KubeControlPlane launch(Path project) {
+        return launch(project, Map.of());
+    }
+
+    /** Starts a plane in a fresh temp folder with {@code environment} added to the script's, without the CRD. */
+    static KubeControlPlane launch(Path project, Map<String, String> environment) {
         Path runDir;
         try {
             runDir = Files.createTempDirectory("vpsie-kube-e2e-");
@@ -108,8 +113,8 @@ public final class KubeControlPlane implements AutoCloseable {
         Path startLog = runDir.resolve("start.log");
         long began = System.nanoTime();
         // --owner-pid: if this JVM is killed, the plane notices and stops itself instead of lingering.
-        ScriptResult result = runScript(project, startLog, START_LIMIT, "start", "--dir", runDir.toString(),
-                "--owner-pid", Long.toString(ProcessHandle.current().pid()));
+        ScriptResult result = runScript(project, startLog, START_LIMIT, environment, "start", "--dir",
+                runDir.toString(), "--owner-pid", Long.toString(ProcessHandle.current().pid()));
         Duration took = Duration.ofNanos(System.nanoTime() - began);
         if (result.exitCode() == EXIT_NOT_BUILT) {
             deleteQuietly(runDir);
@@ -244,6 +249,11 @@ public final class KubeControlPlane implements AutoCloseable {
         return startup;
     }
 
+    /** What {@code start} printed on standard error, or null for an external cluster. */
+    public Path startLog() {
+        return runDir == null ? null : runDir.resolve("start.log");
+    }
+
     /** The folder holding the plane's logs, or null for an external cluster. */
     public Path logDir() {
         return runDir == null ? null : runDir.resolve("logs");
@@ -276,7 +286,7 @@ public final class KubeControlPlane implements AutoCloseable {
         if (runDir == null) {
             return;
         }
-        ScriptResult result = runScript(projectDir, runDir.resolve("stop.log"), STOP_LIMIT, "stop", "--dir",
+        ScriptResult result = runScript(projectDir, runDir.resolve("stop.log"), STOP_LIMIT, Map.of(), "stop", "--dir",
                 runDir.toString());
         if (result.exitCode() != 0) {
             System.err.println("[real-kubernetes] stopping the control plane failed:\n" + result.output());
@@ -309,7 +319,8 @@ public final class KubeControlPlane implements AutoCloseable {
         }
     }
 
-    private static ScriptResult runScript(Path project, Path log, Duration limit, String... args) {
+    private static ScriptResult runScript(Path project, Path log, Duration limit, Map<String, String> environment,
+                                          String... args) {
         List<String> command = new ArrayList<>();
         command.add("bash");
         command.add(project.resolve(SCRIPT).toString());
@@ -317,9 +328,11 @@ public final class KubeControlPlane implements AutoCloseable {
         try {
             Path out = Files.createTempFile(log.getParent(), "script", ".out");
             // Files, not pipes: the components the script leaves running must not hold our pipe open.
-            Process process = new ProcessBuilder(command).directory(project.toFile())
-                    .redirectOutput(out.toFile()).redirectError(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE)
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(command).directory(project.toFile())
+                    .redirectOutput(out.toFile()).redirectError(log.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.PIPE);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             process.getOutputStream().close();
             if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();

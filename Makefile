@@ -11,9 +11,10 @@ build: $(JAR)
 $(JAR): $(SOURCES)
 	$(MVN) $(MVN_FLAGS) -q package -DskipTests
 
-## Unit and integration tests (surefire + failsafe).
+## Unit and integration tests (surefire + failsafe). The alert rule tests need promtool: fetched into
+## ~/.cache/vpsie-autoscaler/tools first when the machine has none.
 test:
-	$(MVN) $(MVN_FLAGS) verify
+	promtool="$$(scripts/ensure-promtool.sh)" && PROMTOOL="$$promtool" $(MVN) $(MVN_FLAGS) verify
 
 ## The real controller in one JVM against an embedded Kubernetes API and the VPSie simulator (< 2 min).
 demo: $(JAR)

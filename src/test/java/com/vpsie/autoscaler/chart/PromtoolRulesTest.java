@@ -18,8 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The alert rules checked and unit-tested by Prometheus's own promtool, and the dashboard's queries parsed by
- * it. promtool must be installed (Debian package {@code prometheus}; .ci/run installs it): a missing promtool
- * fails these tests rather than skipping them, so untested rules never pass CI silently.
+ * it. {@code make test} fetches promtool first when the machine has none (scripts/ensure-promtool.sh) and hands
+ * it over as $PROMTOOL; run by Maven alone, the tests look on PATH and then at the copy that script caches. A
+ * missing promtool fails these tests rather than skipping them, so untested rules never pass CI silently.
  */
 class PromtoolRulesTest {
 
@@ -31,8 +32,9 @@ class PromtoolRulesTest {
     static void findPromtool() {
         promtool = locate();
         if (promtool == null) {
-            fail("promtool not found on PATH (or $PROMTOOL). It checks and unit-tests deploy/prometheus/alerts.yaml. "
-                    + "Install it with: apt-get install -y prometheus   (Debian/Ubuntu; .ci/run does this)");
+            fail("promtool not found ($PROMTOOL, PATH, " + cachedCopy() + "). It checks and unit-tests "
+                    + "deploy/prometheus/alerts.yaml. Run scripts/ensure-promtool.sh (make test does) to fetch it, "
+                    + "or install it: apt-get install -y prometheus");
         }
     }
 
@@ -111,6 +113,20 @@ class PromtoolRulesTest {
                 }
             }
         }
+        candidates.add(cachedCopy());
         return candidates.stream().filter(Files::isExecutable).map(Path::toString).findFirst().orElse(null);
+    }
+
+    /** Where scripts/ensure-promtool.sh links the promtool it fetched; its cache directory is chosen the same way. */
+    private static Path cachedCopy() {
+        String cache = System.getenv("VPSIE_CACHE_DIR");
+        if (cache == null || cache.isBlank()) {
+            String xdg = System.getenv("XDG_CACHE_HOME");
+            Path base = xdg == null || xdg.isBlank()
+                    ? Path.of(System.getProperty("user.home"), ".cache")
+                    : Path.of(xdg);
+            cache = base.resolve("vpsie-autoscaler").toString();
+        }
+        return Path.of(cache, "tools", "bin", "promtool");
     }
 }

@@ -1,10 +1,16 @@
 # Multi-stage build of the controller image. Build from the repository root:
-#   docker build -t vpsie-autoscaler:0.1.0 .
+#   docker build -t vpsie-autoscaler:0.1.0 .          (or: podman build -t vpsie-autoscaler:0.1.0 .)
 # The chart's default image is vpsie-autoscaler:<appVersion>; push the image to a registry your nodes
 # can pull from and set image.repository (and image.tag) to it.
+#
+# Both base images are build arguments, so a machine without access to these registry images can use
+# its own: the build stage needs a JDK 17 and Maven (mvn on PATH), the runtime stage a JRE 17 (java on
+# PATH) and groupadd/useradd. scripts/build-image.sh makes both from Debian's archive and builds with them.
+ARG BUILD_BASE=maven:3.9-eclipse-temurin-17
+ARG RUNTIME_BASE=eclipse-temurin:17-jre
 
 # ---- build: the shaded jar, tests skipped (they run in `make test`, not in the image build) ----
-FROM maven:3.9-eclipse-temurin-17 AS build
+FROM ${BUILD_BASE} AS build
 WORKDIR /src
 # The dependencies first, in their own layer, so a source change does not download them again.
 COPY pom.xml .
@@ -13,7 +19,10 @@ COPY src ./src
 RUN mvn -B -ntp -q -Dmaven.test.skip=true package
 
 # ---- run: a JRE and the jar, as a non-root user ----
-FROM eclipse-temurin:17-jre
+FROM ${RUNTIME_BASE}
+ARG VERSION=0.1.0
+LABEL org.opencontainers.image.title="vpsie-autoscaler" \
+      org.opencontainers.image.version="${VERSION}"
 # A fixed numeric user, so Kubernetes can verify runAsNonRoot; the chart runs as the same uid.
 RUN groupadd --system --gid 65532 autoscaler \
     && useradd --system --uid 65532 --gid 65532 --home-dir /nonexistent --no-create-home \

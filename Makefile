@@ -4,7 +4,7 @@ MVN_FLAGS ?= -B -ntp
 JAR := target/vpsie-autoscaler.jar
 SOURCES := pom.xml $(shell find src/main -type f 2>/dev/null)
 
-.PHONY: build test test-e2e demo plan-example bench clean crds
+.PHONY: build test test-e2e demo plan-example bench clean crds image
 
 build: $(JAR)
 
@@ -34,6 +34,11 @@ plan-example: $(JAR)
 bench: $(JAR)
 	java -jar $(JAR) bench --nodes 1000 --pods-per-node 30 --pending 1000 --groups 5
 	java -jar $(JAR) bench --nodes 5000 --pods-per-node 30 --pending 5000 --groups 5
+
+## The container image, built with podman (bases made from Debian's archive unless BUILD_BASE and RUNTIME_BASE
+## name registry images) and smoke-tested. Not part of `test`: it needs podman, and root for the local bases.
+image:
+	scripts/build-image.sh
 
 ## Regenerates crds/ from the Java model; CrdUpToDateTest fails until this is run after a model change.
 crds:

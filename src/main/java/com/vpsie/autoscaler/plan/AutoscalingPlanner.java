@@ -23,7 +23,7 @@ public final class AutoscalingPlanner {
         ScaleUpPlanner.Result up = ScaleUpPlanner.plan(snapshot, cluster, settings);
         java.util.Set<String> growing = new java.util.HashSet<>();
         up.scaleUps().forEach(s -> growing.add(s.nodeGroup()));
-        ScaleDownPlanner.Result down = ScaleDownPlanner.plan(snapshot, cluster, settings, growing);
+        ScaleDownPlanner.Result down = ScaleDownPlanner.plan(snapshot, cluster, settings, growing, now);
         return new Plan(up.scaleUps(), down.scaleDown(), down.unremovable(), up.noScaleUp());
     }
 

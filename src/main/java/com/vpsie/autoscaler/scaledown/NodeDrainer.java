@@ -220,7 +220,7 @@ public final class NodeDrainer {
         List<Pod> critical = new ArrayList<>();
         for (Pod pod : pods) {
             PodInfo info = ClusterObjectConverter.toPodInfo(pod);
-            if (DrainRules.decide(info, true).kind() == DrainRules.Kind.IGNORE) {
+            if (DrainRules.goesWithNode(info)) {
                 continue; // DaemonSet, mirror, finished or already terminating: they go with the node
             }
             (info.isCritical() ? critical : nonCritical).add(pod);
@@ -230,7 +230,7 @@ public final class NodeDrainer {
 
         for (Pod pod : listPods(node)) {
             PodInfo info = ClusterObjectConverter.toPodInfo(pod);
-            if (DrainRules.decide(info, true).kind() != DrainRules.Kind.IGNORE) {
+            if (!DrainRules.goesWithNode(info)) {
                 throw new Stop(Outcome.ABORTED, DrainResult.PODS_ARRIVED,
                         "pod " + info.key() + " appeared on node " + node + " while it was draining");
             }
@@ -283,7 +283,7 @@ public final class NodeDrainer {
             }
             infos.add(info);
             if (!request.resumed() && !request.podsAtDecision().contains(info.key())
-                    && DrainRules.decide(info, true).kind() != DrainRules.Kind.IGNORE) {
+                    && !DrainRules.goesWithNode(info)) {
                 throw new Stop(Outcome.ABORTED, DrainResult.PODS_ARRIVED, "pod " + info.key()
                         + " was scheduled on node " + node + " between the scale-down decision and the taint");
             }

@@ -116,11 +116,38 @@ public final class PdbBudget {
     }
 
     private Outcome evaluate(Collection<PodInfo> pods, Map<Ledger, Integer> need) {
-        Map<Ledger, PodInfo> firstPod = new HashMap<>();
-        Set<String> seen = new HashSet<>();
+        Tally tally = new Tally(need);
         for (PodInfo pod : pods) {
-            if (!seen.add(pod.key())) {
-                continue;
+            Outcome outcome = tally.add(pod);
+            if (!outcome.granted()) {
+                return outcome;
+            }
+        }
+        return Outcome.GRANTED;
+    }
+
+    /** A tally for the pods of one node, added one at a time in the order the drain rules look at them. */
+    public Tally tally() {
+        return new Tally(new LinkedHashMap<>());
+    }
+
+    /**
+     * Pods of one node checked one at a time, each against what its PDB allows after the pods added before it,
+     * so the first pod that would overspend a budget is the one named. Spends nothing.
+     */
+    public final class Tally {
+        private final Map<Ledger, Integer> need;
+        private final Map<Ledger, PodInfo> firstPod = new HashMap<>();
+        private final Set<String> seen = new HashSet<>();
+
+        private Tally(Map<Ledger, Integer> need) {
+            this.need = need;
+        }
+
+        /** Whether this pod, with the ones added before it, stays within every budget; a refused pod is not kept. */
+        public Outcome add(PodInfo pod) {
+            if (seen.contains(pod.key())) {
+                return Outcome.GRANTED;
             }
             List<Ledger> covering = covering(pod);
             if (covering.size() > 1) {
@@ -129,18 +156,20 @@ public final class PdbBudget {
                 return Outcome.blocked(covering.get(0).pdb, pod, "pod " + pod.key() + " is selected by "
                         + covering.size() + " PDBs " + keys + "; the Eviction API refuses to evict such a pod");
             }
-            if (covering.isEmpty()) {
-                continue;
+            if (!covering.isEmpty()) {
+                Ledger ledger = covering.get(0);
+                int wanted = need.getOrDefault(ledger, 0) + 1;
+                if (wanted > ledger.remaining) {
+                    return Outcome.blocked(ledger.pdb, firstPod.getOrDefault(ledger, pod), "PDB " + ledger.pdb.key()
+                            + " allows " + ledger.remaining + " more disruption(s) in this pass; " + wanted
+                            + " pod(s) would be evicted");
+                }
+                need.put(ledger, wanted);
+                firstPod.putIfAbsent(ledger, pod);
             }
-            Ledger ledger = covering.get(0);
-            firstPod.putIfAbsent(ledger, pod);
-            int wanted = need.merge(ledger, 1, Integer::sum);
-            if (wanted > ledger.remaining) {
-                return Outcome.blocked(ledger.pdb, firstPod.get(ledger), "PDB " + ledger.pdb.key() + " allows "
-                        + ledger.remaining + " more disruption(s) in this pass; " + wanted + " pod(s) would be evicted");
-            }
+            seen.add(pod.key());
+            return Outcome.GRANTED;
         }
-        return Outcome.GRANTED;
     }
 
     private List<Ledger> covering(PodInfo pod) {

@@ -50,7 +50,7 @@ public final class ScaleDownPlanner {
      * are about to land on look as busy as they will be). Moves pods in the cluster as it decides.
      */
     public static Result plan(ClusterSnapshot snapshot, SimulatedCluster cluster, PlannerSettings settings,
-                              java.util.Set<String> groupsScalingUp) {
+                              java.util.Set<String> groupsScalingUp, java.time.Instant now) {
         List<Plan.Unremovable> unremovable = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
         List<NodeInfo> nodes = new ArrayList<>(snapshot.nodes());
@@ -87,10 +87,11 @@ public final class ScaleDownPlanner {
             }
         }
         PdbBudget budget = new PdbBudget(snapshot.pdbs());
+        DrainRules.Policy policy = DrainRules.Policy.of(settings, now);
         FirstFit firstFit = new FirstFit(cluster);
         List<Plan.ScaleDown> scaleDown = new ArrayList<>();
         for (Candidate c : candidates) {
-            Verdict verdict = tryRemove(c, cluster, destinations, budget, firstFit, groupSize, settings);
+            Verdict verdict = tryRemove(c, cluster, destinations, budget, policy, firstFit, groupSize, settings);
             if (verdict.kept() != null) {
                 unremovable.add(verdict.kept());
             } else {
@@ -127,8 +128,8 @@ public final class ScaleDownPlanner {
     }
 
     private static Verdict tryRemove(Candidate c, SimulatedCluster cluster, List<SimNode> destinations,
-                                              PdbBudget budget, FirstFit firstFit, Map<String, Integer> groupSize,
-                                              PlannerSettings settings) {
+                                     PdbBudget budget, DrainRules.Policy policy, FirstFit firstFit,
+                                     Map<String, Integer> groupSize, PlannerSettings settings) {
         // earlier removals may have moved pods here
         if (!underutilized(utilization(c.node(), settings), c.group().scaleDownPolicy())) {
             return Verdict.keep(c, NodeReason.NOT_UNDERUTILIZED, null, null);
@@ -138,25 +139,27 @@ public final class ScaleDownPlanner {
         }
         List<PodInfo> toMove = new ArrayList<>();
         List<PodInfo> toEvict = new ArrayList<>();
+        PdbBudget.Tally tally = budget.tally();
+        // pod by pod, the PDB rule last, as cluster-autoscaler does: the first pod any rule blocks is the one named
         for (PodInfo pod : c.node().pods()) {
             if (pod.nodeName() == null) {
                 toMove.add(pod); // pending pod the simulation put here: it needs a place, not an eviction
                 continue;
             }
-            DrainRules.Decision decision = DrainRules.decide(pod, budget);
+            DrainRules.Decision decision = DrainRules.decide(pod, budget, policy);
             if (decision.blocks()) {
                 return Verdict.keep(c, NodeReason.BLOCKED_BY_POD, pod, decision.reason().word());
             }
             if (decision.needsPlace()) {
+                PdbBudget.Outcome pdb = tally.add(pod);
+                if (!pdb.granted()) {
+                    return Verdict.keep(c, NodeReason.BLOCKED_BY_POD, pdb.pod(), pdb.reason().word());
+                }
                 toMove.add(pod);
                 toEvict.add(pod);
             }
         }
-        PdbBudget.Outcome pdb = budget.check(toEvict);
-        if (!pdb.granted()) {
-            return Verdict.keep(c, NodeReason.BLOCKED_BY_POD, pdb.pod(), pdb.reason().word());
-        }
-        cluster.setRemoved(c.node(), true);
+        cluster.removeLeavingGhost(c.node());
         List<SimulatedCluster.Placement> moved = new ArrayList<>();
         for (PodInfo pod : BinPackingEstimator.largestFirst(toMove, c.node().allocatable())) {
             SimNode target = firstFit.find(pod, destinations);
@@ -172,6 +175,7 @@ public final class ScaleDownPlanner {
             moved.add(new SimulatedCluster.Placement(pod, target));
         }
         budget.tryConsume(toEvict);
+        cluster.setRemoved(c.node(), true); // decided: the ghost goes, as the node will
         return new Verdict(null, toMove.isEmpty());
     }
 

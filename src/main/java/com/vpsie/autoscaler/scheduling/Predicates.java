@@ -233,8 +233,14 @@ public final class Predicates {
                 Map<String, Integer> perDomain = new HashMap<>();
                 for (SimNode n : cluster.nodes()) {
                     String domain = n.labels().get(c.topologyKey());
-                    // domains are the nodes the pod's selector and affinity allow, taints ignored (the default policies)
-                    if (n.removed() || domain == null || !matchesNodeSelector(pod, n.name(), n.labels())) {
+                    // domains are the nodes the pod's selector and affinity allow, taints ignored (the default
+                    // policies); the ghost of a node whose removal is being simulated is one, with no pods
+                    if ((n.removed() && !n.ghost()) || domain == null
+                            || !matchesNodeSelector(pod, n.name(), n.labels())) {
+                        continue;
+                    }
+                    if (n.ghost()) {
+                        perDomain.merge(domain, 0, Integer::sum);
                         continue;
                     }
                     int matching = 0;

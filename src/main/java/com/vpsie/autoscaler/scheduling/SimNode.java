@@ -32,6 +32,7 @@ public final class SimNode {
     private final List<PodInfo> pods = new ArrayList<>();
     private final List<HostPort> hostPorts = new ArrayList<>();
     private boolean removed;
+    private boolean ghost;
 
     SimNode(String name, String group, Map<String, String> labels, List<Taint> taints, Resources allocatable,
             NodeRole role, boolean cordoned, boolean markedForDeletion, NodeInfo source) {
@@ -101,6 +102,16 @@ public final class SimNode {
 
     void setRemoved(boolean removed) {
         this.removed = removed;
+        this.ghost = false;
+    }
+
+    /** Removed, but standing in as an empty, tainted node while its removal is simulated. */
+    public boolean ghost() {
+        return ghost;
+    }
+
+    void setGhost(boolean ghost) {
+        this.ghost = ghost;
     }
 
     public List<PodInfo> pods() {

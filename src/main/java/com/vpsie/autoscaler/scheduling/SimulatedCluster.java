@@ -113,6 +113,18 @@ public final class SimulatedCluster {
         node.setRemoved(removed);
     }
 
+    /**
+     * Removes the node while its removal is simulated, leaving a ghost: an empty node that takes no pod but still
+     * counts as a topology spread domain, as cluster-autoscaler's tainted stand-in does. Until the node is
+     * actually deleted its domain exists, and kube-scheduler counts it; dropping it would let a spread pod move
+     * where the skew breaks once the node is gone, and the pod would go pending and ask for a new node.
+     * {@link #setRemoved} ends the ghost either way.
+     */
+    public void removeLeavingGhost(SimNode node) {
+        node.setRemoved(true);
+        node.setGhost(true);
+    }
+
     /** Topology keys some placed pod's anti-affinity uses, with the pods per domain value. */
     Map<String, Map<String, List<Placement>>> antiAffinityByDomain() {
         return antiAffinityByDomain;

@@ -42,7 +42,7 @@ class PlanInvariantsProperties {
             long evicted = snapshot.pods().stream()
                     .filter(p -> p.nodeName() != null && removed.contains(p.nodeName()))
                     .filter(pdb::covers)
-                    .filter(p -> DrainRules.decide(p, true).needsPlace())
+                    .filter(p -> DrainRules.decide(p, true, DrainRules.Policy.of(PlannerSettings.defaults(), NOW)).needsPlace())
                     .count();
             assertThat(evicted).as("evictions under PDB %s (allows %d) in plan %s", pdb.key(),
                     pdb.disruptionsAllowed(), plan).isLessThanOrEqualTo(pdb.disruptionsAllowed());

@@ -13,6 +13,7 @@ import com.vpsie.autoscaler.model.VolumeKind;
 import com.vpsie.autoscaler.model.WellKnown;
 import com.vpsie.autoscaler.scaledown.DrainRules.Decision;
 import com.vpsie.autoscaler.scaledown.DrainRules.Kind;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,12 +75,16 @@ class DrainRulesTest {
         }
     }
 
+    /** The test pods are created at the epoch: a minute later they are well inside the kube-system timeout. */
+    private static final DrainRules.Policy POLICY = new DrainRules.Policy(Instant.EPOCH.plusSeconds(60), true,
+            Duration.ofHours(1));
+
     private static Pod pod() {
         return new Pod();
     }
 
     private static Decision decide(Pod pod) {
-        return DrainRules.decide(pod.build(), false);
+        return DrainRules.decide(pod.build(), false, POLICY);
     }
 
     private static Decision blocked(PodRemovalReason reason) {
@@ -190,9 +195,11 @@ class DrainRulesTest {
         }
 
         @Test
-        void comesBeforeNotReplicated() {
+        void comesAfterNotReplicatedAndKubeSystem() {
             assertThat(decide(pod().ownedBy(null).annotated(WellKnown.SAFE_TO_EVICT_ANNOTATION, "false")))
-                    .isEqualTo(blocked(PodRemovalReason.NotSafeToEvictAnnotation));
+                    .isEqualTo(blocked(PodRemovalReason.NotReplicated));
+            assertThat(decide(pod().in(WellKnown.KUBE_SYSTEM).annotated(WellKnown.SAFE_TO_EVICT_ANNOTATION, "false")))
+                    .isEqualTo(blocked(PodRemovalReason.UnmovableKubeSystemPod));
         }
     }
 
@@ -205,10 +212,21 @@ class DrainRulesTest {
         }
 
         @Test
-        void anyControllerKindCounts() {
+        void theFourReplicatingKindsCount() {
             assertThat(decide(pod().ownedBy(new OwnerRef("StatefulSet", "db")))).isEqualTo(Decision.MOVE);
             assertThat(decide(pod().ownedBy(new OwnerRef("Job", "batch-1")))).isEqualTo(Decision.MOVE);
-            assertThat(decide(pod().ownedBy(new OwnerRef("Rollout", "canary")))).isEqualTo(Decision.MOVE);
+            assertThat(decide(pod().ownedBy(new OwnerRef("ReplicationController", "old")))).isEqualTo(Decision.MOVE);
+        }
+
+        @Test
+        void aCustomControllerBlocksUnlessTheSettingAcceptsIt() {
+            PodInfo rollout = pod().ownedBy(new OwnerRef("Rollout", "canary")).build();
+            assertThat(DrainRules.decide(rollout, false, POLICY)).isEqualTo(blocked(PodRemovalReason.NotReplicated));
+            DrainRules.Policy anyOwner = new DrainRules.Policy(POLICY.now(), false,
+                    POLICY.blockingSystemPodDisruptionTimeout());
+            assertThat(DrainRules.decide(rollout, false, anyOwner)).isEqualTo(Decision.MOVE);
+            assertThat(DrainRules.decide(pod().ownedBy(null).build(), false, anyOwner))
+                    .isEqualTo(blocked(PodRemovalReason.NotReplicated));
         }
 
         @Test
@@ -223,20 +241,20 @@ class DrainRulesTest {
 
         @Test
         void blocksWithoutPdb() {
-            assertThat(DrainRules.decide(pod().in(WellKnown.KUBE_SYSTEM).build(), false))
+            assertThat(DrainRules.decide(pod().in(WellKnown.KUBE_SYSTEM).build(), false, POLICY))
                     .isEqualTo(blocked(PodRemovalReason.UnmovableKubeSystemPod));
         }
 
         @Test
         void movesWithPdb() {
-            assertThat(DrainRules.decide(pod().in(WellKnown.KUBE_SYSTEM).build(), true)).isEqualTo(Decision.MOVE);
+            assertThat(DrainRules.decide(pod().in(WellKnown.KUBE_SYSTEM).build(), true, POLICY)).isEqualTo(Decision.MOVE);
         }
 
         @Test
         void comesBeforeLocalStorage() {
             PodInfo p = pod().in(WellKnown.KUBE_SYSTEM).volume("h", VolumeKind.HOST_PATH).build();
-            assertThat(DrainRules.decide(p, false)).isEqualTo(blocked(PodRemovalReason.UnmovableKubeSystemPod));
-            assertThat(DrainRules.decide(p, true)).isEqualTo(blocked(PodRemovalReason.LocalStorageRequested));
+            assertThat(DrainRules.decide(p, false, POLICY)).isEqualTo(blocked(PodRemovalReason.UnmovableKubeSystemPod));
+            assertThat(DrainRules.decide(p, true, POLICY)).isEqualTo(blocked(PodRemovalReason.LocalStorageRequested));
         }
 
         @Test
@@ -246,13 +264,34 @@ class DrainRulesTest {
             PdbBudget without = new PdbBudget(List.of());
             PodInfo p = pod().in(WellKnown.KUBE_SYSTEM).build();
 
-            assertThat(DrainRules.decide(p, withPdb)).isEqualTo(Decision.MOVE);
-            assertThat(DrainRules.decide(p, without)).isEqualTo(blocked(PodRemovalReason.UnmovableKubeSystemPod));
+            assertThat(DrainRules.decide(p, withPdb, POLICY)).isEqualTo(Decision.MOVE);
+            assertThat(DrainRules.decide(p, without, POLICY)).isEqualTo(blocked(PodRemovalReason.UnmovableKubeSystemPod));
+        }
+
+        @Test
+        void blocksOnlyUntilTheTimeoutAfterItsCreation() {
+            PodInfo p = pod().in(WellKnown.KUBE_SYSTEM).volume("h", VolumeKind.HOST_PATH).build();
+            DrainRules.Policy justBefore = new DrainRules.Policy(Instant.EPOCH.plus(Duration.ofHours(1)).minusMillis(1),
+                    true, Duration.ofHours(1));
+            DrainRules.Policy atTimeout = new DrainRules.Policy(Instant.EPOCH.plus(Duration.ofHours(1)), true,
+                    Duration.ofHours(1));
+            assertThat(DrainRules.decide(p, false, justBefore))
+                    .isEqualTo(blocked(PodRemovalReason.UnmovableKubeSystemPod));
+            // past it the system rule lets the pod go and no later rule (local storage here) is read
+            assertThat(DrainRules.decide(p, false, atTimeout)).isEqualTo(Decision.MOVE);
+        }
+
+        @Test
+        void pastTheTimeoutSafeToEvictFalseStillKeepsTheNode() {
+            PodInfo p = pod().in(WellKnown.KUBE_SYSTEM).annotated(WellKnown.SAFE_TO_EVICT_ANNOTATION, "false").build();
+            DrainRules.Policy later = new DrainRules.Policy(Instant.EPOCH.plus(Duration.ofDays(1)), true,
+                    Duration.ofHours(1));
+            assertThat(DrainRules.decide(p, false, later)).isEqualTo(blocked(PodRemovalReason.NotSafeToEvictAnnotation));
         }
 
         @Test
         void otherNamespacesNeedNoPdb() {
-            assertThat(DrainRules.decide(pod().in("monitoring").build(), false)).isEqualTo(Decision.MOVE);
+            assertThat(DrainRules.decide(pod().in("monitoring").build(), false, POLICY)).isEqualTo(Decision.MOVE);
         }
     }
 

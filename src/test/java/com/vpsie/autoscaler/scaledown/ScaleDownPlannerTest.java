@@ -136,7 +136,8 @@ class ScaleDownPlannerTest {
     void eachPodRuleBlocksWithItsReason() {
         Map<String, PodBuilder> blockers = Map.of(
                 "NotReplicated", pod("default/bare").cpu("100m").noOwner(),
-                "UnmovableKubeSystemPod", pod("kube-system/dns").cpu("100m").replicaSet("dns"),
+                "UnmovableKubeSystemPod", pod("kube-system/dns").cpu("100m").replicaSet("dns")
+                        .created("2026-11-22T11:30:00Z"),
                 "LocalStorageRequested", pod("default/scratch").cpu("100m").replicaSet("s")
                         .volume(new PodVolume("cache", VolumeKind.EMPTY_DIR_DISK)),
                 "NotSafeToEvictAnnotation", pod("default/precious").cpu("100m").replicaSet("p")

@@ -82,7 +82,8 @@ class NodeUtilizationTest {
         List<PodInfo> pods = List.of(daemon(1000, 0), app(1000, 0));
 
         assertThat(NodeUtilization.of(NODE, pods, false, false).cpuFraction()).isCloseTo(0.5, within(1e-9));
-        assertThat(NodeUtilization.of(NODE, pods, true, false).cpuFraction()).isCloseTo(0.25, within(1e-9));
+        // ignored, the agent's 1 cpu leaves the denominator too: 1 of the 3 cpu left
+        assertThat(NodeUtilization.of(NODE, pods, true, false).cpuFraction()).isCloseTo(1.0 / 3, within(1e-9));
         assertThat(NodeUtilization.of(NODE, pods, false, true).cpuFraction()).isCloseTo(0.5, within(1e-9));
     }
 
@@ -91,8 +92,16 @@ class NodeUtilizationTest {
         List<PodInfo> pods = List.of(mirror(0, 4 * GI), app(0, 2 * GI));
 
         assertThat(NodeUtilization.of(NODE, pods, false, false).memoryFraction()).isCloseTo(0.75, within(1e-9));
-        assertThat(NodeUtilization.of(NODE, pods, false, true).memoryFraction()).isCloseTo(0.25, within(1e-9));
+        assertThat(NodeUtilization.of(NODE, pods, false, true).memoryFraction()).isCloseTo(0.5, within(1e-9));
         assertThat(NodeUtilization.of(NODE, pods, true, false).memoryFraction()).isCloseTo(0.75, within(1e-9));
+    }
+
+    @Test
+    void aNodeFilledByIgnoredPodsIsFullForAnyOtherPod() {
+        List<PodInfo> pods = List.of(daemon(4000, 0));
+        assertThat(NodeUtilization.of(NODE, pods, true, true).cpuFraction()).isZero();
+        assertThat(NodeUtilization.of(NODE, List.of(daemon(4000, 0), app(1, 0)), true, true).cpuFraction())
+                .isEqualTo(1.0);
     }
 
     @Test

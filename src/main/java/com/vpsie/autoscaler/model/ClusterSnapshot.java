@@ -13,6 +13,7 @@ public final class ClusterSnapshot {
     private final List<NodeInfo> nodes;
     private final List<PodInfo> pods;
     private final List<PdbInfo> pdbs;
+    private final List<DaemonSetInfo> daemonSets;
     private final Map<String, NodeGroupInfo> nodeGroups;
     private final Map<String, Offering> offerings;
     private final Map<String, List<PodInfo>> podsByNode;
@@ -20,9 +21,16 @@ public final class ClusterSnapshot {
 
     public ClusterSnapshot(List<NodeInfo> nodes, List<PodInfo> pods, List<PdbInfo> pdbs,
                            List<NodeGroupInfo> nodeGroups, List<Offering> offerings) {
+        this(nodes, pods, pdbs, nodeGroups, offerings, List.of());
+    }
+
+    /** With the DaemonSets whose pods a new node of a group that has no node to copy would run. */
+    public ClusterSnapshot(List<NodeInfo> nodes, List<PodInfo> pods, List<PdbInfo> pdbs,
+                           List<NodeGroupInfo> nodeGroups, List<Offering> offerings, List<DaemonSetInfo> daemonSets) {
         this.nodes = List.copyOf(nodes);
         this.pods = List.copyOf(pods);
         this.pdbs = List.copyOf(pdbs);
+        this.daemonSets = List.copyOf(daemonSets);
         Map<String, NodeGroupInfo> groups = new LinkedHashMap<>();
         for (NodeGroupInfo g : nodeGroups) {
             if (groups.putIfAbsent(g.name(), g) != null) {
@@ -65,6 +73,10 @@ public final class ClusterSnapshot {
 
     public List<PdbInfo> pdbs() {
         return pdbs;
+    }
+
+    public List<DaemonSetInfo> daemonSets() {
+        return daemonSets;
     }
 
     public Map<String, NodeGroupInfo> nodeGroups() {

@@ -1,14 +1,18 @@
 package com.vpsie.autoscaler.scaleup;
 
 import com.vpsie.autoscaler.model.ClusterSnapshot;
+import com.vpsie.autoscaler.model.DaemonSetInfo;
 import com.vpsie.autoscaler.model.NodeGroupInfo;
 import com.vpsie.autoscaler.model.NodeInfo;
 import com.vpsie.autoscaler.model.Offering;
+import com.vpsie.autoscaler.model.PodInfo;
 import com.vpsie.autoscaler.model.Resources;
 import com.vpsie.autoscaler.model.Taint;
+import com.vpsie.autoscaler.model.TaintEffect;
 import com.vpsie.autoscaler.model.WellKnown;
 import com.vpsie.autoscaler.plan.PlannerSettings;
 import com.vpsie.autoscaler.scheduling.NodeTemplate;
+import com.vpsie.autoscaler.scheduling.Predicates;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,8 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds the template of a group's next node. A Ready node of the group is the best model (its real
- * allocatable, labels and taints); without one, the group's offering plus its labels and taints.
+ * Builds the template of a group's next node, as cluster-autoscaler does. A Ready node of the group is the best
+ * model: its real allocatable, labels and taints, and the DaemonSet and mirror pods running on it, which a new
+ * node would run too. Without one, the group's offering plus its labels and taints, and a pod of every DaemonSet
+ * whose node selector, affinity and tolerations let it run on such a node.
  */
 public final class NodeTemplates {
 
@@ -37,7 +43,7 @@ public final class NodeTemplates {
         if (model.isPresent()) {
             NodeInfo node = model.get();
             return new Result(new NodeTemplate(group.name(), offeringId, templateLabels(node.labels()),
-                    templateTaints(node.taints()), node.allocatable(), price), null);
+                    templateTaints(node.taints()), node.allocatable(), price, daemonPodsOf(snapshot, node)), null);
         }
         if (offering == null) {
             return new Result(null, "offering " + offeringId + " is unknown and the group has no Ready node to copy");
@@ -54,7 +60,47 @@ public final class NodeTemplates {
         Resources allocatable = new Resources(Math.max(0, r.cpuMillis() - overhead.cpuMillis()),
                 Math.max(0, r.memoryBytes() - overhead.memoryBytes()),
                 Math.max(0, r.ephemeralStorageBytes() - overhead.ephemeralStorageBytes()), r.pods());
-        return new Result(new NodeTemplate(group.name(), offeringId, labels, group.taints(), allocatable, price), null);
+        return new Result(new NodeTemplate(group.name(), offeringId, labels, group.taints(), allocatable, price,
+                daemonPodsFor(snapshot, labels, group.taints())), null);
+    }
+
+    /** The model node's DaemonSet and mirror pods that stay: not finished, not on their way out. */
+    private static List<PodInfo> daemonPodsOf(ClusterSnapshot snapshot, NodeInfo node) {
+        List<PodInfo> pods = new ArrayList<>();
+        for (PodInfo pod : snapshot.podsOn(node.name())) {
+            if ((pod.isDaemonSetPod() || pod.isMirror()) && !pod.deleting() && !pod.isTerminal()) {
+                pods.add(pod);
+            }
+        }
+        return pods;
+    }
+
+    /**
+     * A pod of each DaemonSet that would run on a node with these labels and taints: the DaemonSet controller's
+     * test, node selector and required affinity, and every NoSchedule and NoExecute taint tolerated.
+     */
+    private static List<PodInfo> daemonPodsFor(ClusterSnapshot snapshot, Map<String, String> labels,
+                                               List<Taint> taints) {
+        String nodeName = "(template)";
+        Map<String, String> withHostname = new HashMap<>(labels);
+        withHostname.put(WellKnown.HOSTNAME_LABEL, nodeName);
+        List<PodInfo> pods = new ArrayList<>();
+        for (DaemonSetInfo ds : snapshot.daemonSets()) {
+            PodInfo pod = ds.podFor(nodeName);
+            if (Predicates.matchesNodeSelector(pod, nodeName, withHostname) && toleratesAll(pod, taints)) {
+                pods.add(pod);
+            }
+        }
+        return pods;
+    }
+
+    private static boolean toleratesAll(PodInfo pod, List<Taint> taints) {
+        for (Taint t : taints) {
+            if (t.effect() != TaintEffect.PREFER_NO_SCHEDULE && !Predicates.tolerates(pod.tolerations(), t)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -64,7 +64,7 @@ public final class BinPackingEstimator {
                     Unfit unfit = Predicates.check(pod, node, cluster);
                     if (unfit != null) {
                         // even a fresh node cannot take it (inter-pod rules): do not keep the node
-                        cluster.dropNewNode(node);
+                        template.dropFrom(cluster, node);
                         misfits.put(pod, new Misfit(unfit, false));
                         continue;
                     }
@@ -83,7 +83,7 @@ public final class BinPackingEstimator {
                 cluster.unplace(placements.get(i).pod(), placements.get(i).node());
             }
             for (int i = newNodes.size() - 1; i >= 0; i--) {
-                cluster.dropNewNode(newNodes.get(i));
+                template.dropFrom(cluster, newNodes.get(i));
             }
         }
     }

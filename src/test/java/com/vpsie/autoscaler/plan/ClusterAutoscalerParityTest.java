@@ -9,6 +9,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.vpsie.autoscaler.model.LabelSelector;
 import com.vpsie.autoscaler.model.PdbInfo;
 import com.vpsie.autoscaler.model.PodVolume;
+import com.vpsie.autoscaler.model.Taint;
+import com.vpsie.autoscaler.model.TaintEffect;
+import com.vpsie.autoscaler.model.Toleration;
 import com.vpsie.autoscaler.model.TopologySpreadConstraint;
 import com.vpsie.autoscaler.model.VolumeKind;
 import com.vpsie.autoscaler.model.WellKnown;
@@ -76,6 +79,25 @@ class ClusterAutoscalerParityTest {
                     .pod(pending("default/b").cpu("1600m")));
             assertThat(plan.scaleUp()).hasSize(1);
             assertThat(plan.scaleUp().get(0).count()).isEqualTo(2);
+        }
+
+        @Test
+        void aGroupWithoutNodesRunsTheDaemonSetsWhoseSelectorsAndTolerationsMatch() {
+            // 3.9 cpu per new node: the agent leaves 2.9, room for one 1.6-cpu pod; the GPU agent selects other
+            // nodes and the edge agent does not tolerate the group's taint, so neither takes room here
+            Plan plan = plan(Snapshots.cluster().group(group("g").max(10)
+                            .taint(new Taint("dedicated", "batch", TaintEffect.NO_SCHEDULE)))
+                    .offering("small", "4", "8Gi", 0.01)
+                    .daemonSet("kube-system/agent", pod("x").cpu("1")
+                            .tolerate(new Toleration(null, Toleration.Operator.EXISTS, null, null)))
+                    .daemonSet("kube-system/gpu-agent", pod("x").cpu("3").nodeSelector("gpu", "true")
+                            .tolerate(new Toleration(null, Toleration.Operator.EXISTS, null, null)))
+                    .daemonSet("kube-system/edge-agent", pod("x").cpu("3"))
+                    .pod(pending("default/a").cpu("1600m").tolerate(new Toleration("dedicated",
+                            Toleration.Operator.EQUAL, "batch", TaintEffect.NO_SCHEDULE)))
+                    .pod(pending("default/b").cpu("1600m").tolerate(new Toleration("dedicated",
+                            Toleration.Operator.EQUAL, "batch", TaintEffect.NO_SCHEDULE))));
+            assertThat(plan.scaleUp()).singleElement().satisfies(s -> assertThat(s.count()).isEqualTo(2));
         }
 
         @Test

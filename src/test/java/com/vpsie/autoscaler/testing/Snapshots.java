@@ -1,6 +1,7 @@
 package com.vpsie.autoscaler.testing;
 
 import com.vpsie.autoscaler.model.ClusterSnapshot;
+import com.vpsie.autoscaler.model.DaemonSetInfo;
 import com.vpsie.autoscaler.model.NodeGroupInfo;
 import com.vpsie.autoscaler.model.NodeInfo;
 import com.vpsie.autoscaler.model.Offering;
@@ -19,6 +20,7 @@ public final class Snapshots {
     private final List<PdbInfo> pdbs = new ArrayList<>();
     private final List<NodeGroupInfo> groups = new ArrayList<>();
     private final List<Offering> offerings = new ArrayList<>();
+    private final List<DaemonSetInfo> daemonSets = new ArrayList<>();
 
     public static Snapshots cluster() {
         return new Snapshots();
@@ -50,7 +52,14 @@ public final class Snapshots {
         return this;
     }
 
+    /** A DaemonSet "namespace/name" whose pods look like {@code template} (its name and node are ignored). */
+    public Snapshots daemonSet(String key, PodBuilder template) {
+        int slash = key.indexOf('/');
+        daemonSets.add(new DaemonSetInfo(key.substring(0, slash), key.substring(slash + 1), template.build()));
+        return this;
+    }
+
     public ClusterSnapshot build() {
-        return new ClusterSnapshot(nodes, pods, pdbs, groups, offerings);
+        return new ClusterSnapshot(nodes, pods, pdbs, groups, offerings, daemonSets);
     }
 }

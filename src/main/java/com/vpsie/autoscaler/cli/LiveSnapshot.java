@@ -31,6 +31,7 @@ final class LiveSnapshot {
                 client.nodes().list().getItems(),
                 client.pods().inAnyNamespace().list().getItems(),
                 client.policy().v1().podDisruptionBudget().inAnyNamespace().list().getItems(),
+                client.apps().daemonSets().inAnyNamespace().list().getItems(),
                 offerings, group -> false, warnings::add);
         return new LoadedSnapshot(snapshot, warnings);
     }

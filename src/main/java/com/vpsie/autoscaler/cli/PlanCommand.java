@@ -1,5 +1,6 @@
 package com.vpsie.autoscaler.cli;
 
+import com.vpsie.autoscaler.config.Durations;
 import com.vpsie.autoscaler.config.InvalidConfigException;
 import com.vpsie.autoscaler.config.PlannerConfigFile;
 import com.vpsie.autoscaler.model.ClusterSnapshot;
@@ -14,6 +15,7 @@ import com.vpsie.autoscaler.snapshot.SnapshotLoader;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -55,6 +57,16 @@ public final class PlanCommand implements Callable<Integer> {
             description = "Planner settings as YAML or JSON (nodeStartupTimeout, expanders, priorities, ...).")
     Path config;
 
+    @Option(names = "--skip-nodes-with-custom-controller-pods", paramLabel = "BOOL", arity = "0..1",
+            fallbackValue = "true", description = "A pod whose controller is not a ReplicationController, Job, "
+            + "ReplicaSet or StatefulSet keeps its node (default: true, or the --config value).")
+    Boolean skipNodesWithCustomControllerPods;
+
+    @Option(names = "--blocking-system-pod-disruption-timeout", paramLabel = "DURATION",
+            description = "How long after its creation a kube-system pod without a PodDisruptionBudget keeps its "
+                    + "node, e.g. 1h or 30m (default: 1h, or the --config value).")
+    String blockingSystemPodDisruptionTimeout;
+
     @Option(names = "--now", paramLabel = "TIME", converter = Rfc3339Converter.class,
             description = "Plan as of this RFC 3339 time, e.g. 2026-11-22T12:00:00Z (default: the current time).")
     Instant now;
@@ -69,6 +81,7 @@ public final class PlanCommand implements Callable<Integer> {
         LoadedSnapshot loaded;
         try {
             settings = config == null ? PlannerSettings.defaults() : PlannerConfigFile.load(config);
+            settings = withFlags(settings);
             List<Offering> offeringList = offerings == null ? List.of() : OfferingsLoader.load(offerings);
             if (snapshot == null) {
                 try {
@@ -106,6 +119,28 @@ public final class PlanCommand implements Callable<Integer> {
         }
         out.flush();
         return CommandLine.ExitCode.OK;
+    }
+
+    /** The flags given win over the settings file. */
+    private PlannerSettings withFlags(PlannerSettings settings) throws InvalidConfigException {
+        if (skipNodesWithCustomControllerPods != null) {
+            settings = settings.withSkipNodesWithCustomControllerPods(skipNodesWithCustomControllerPods);
+        }
+        if (blockingSystemPodDisruptionTimeout != null) {
+            Duration timeout;
+            try {
+                timeout = Durations.parse(blockingSystemPodDisruptionTimeout);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException("--blocking-system-pod-disruption-timeout: '"
+                        + blockingSystemPodDisruptionTimeout + "' is not a duration (e.g. 1h, 30m)");
+            }
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new InvalidConfigException("--blocking-system-pod-disruption-timeout: must be longer than "
+                        + "zero, got '" + blockingSystemPodDisruptionTimeout + "'");
+            }
+            settings = settings.withBlockingSystemPodDisruptionTimeout(timeout);
+        }
+        return settings;
     }
 
     private String header(ClusterSnapshot s, Instant at) {

@@ -151,6 +151,20 @@ public final class RunCommand implements Callable<Integer> {
             + "Default: the built-in planner settings.")
     String plannerConfig;
 
+    @Option(names = "--skip-nodes-with-custom-controller-pods", paramLabel = "BOOL", arity = "0..1",
+            fallbackValue = "true", description = "A pod whose controller is not a ReplicationController, Job, "
+            + "ReplicaSet or StatefulSet keeps its node, as in cluster-autoscaler; false lets any controller's pod "
+            + "move. Wins over the planner settings.%nEnv VPSIE_AUTOSCALER_SKIP_NODES_WITH_CUSTOM_CONTROLLER_PODS.%n"
+            + "Default: true, or the planner settings' value.")
+    String skipNodesWithCustomControllerPods;
+
+    @Option(names = "--blocking-system-pod-disruption-timeout", paramLabel = "DURATION", description = "How long "
+            + "after its creation a kube-system pod without a PodDisruptionBudget keeps its node "
+            + "(cluster-autoscaler's --blocking-system-pod-distruption-timeout). Wins over the planner settings.%n"
+            + "Env VPSIE_AUTOSCALER_BLOCKING_SYSTEM_POD_DISRUPTION_TIMEOUT.%n"
+            + "Default: 1h, or the planner settings' value.")
+    String blockingSystemPodDisruptionTimeout;
+
     @Override
     public Integer call() {
         ControllerConfig config = toConfig();

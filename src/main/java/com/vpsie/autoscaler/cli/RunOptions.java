@@ -71,7 +71,11 @@ public final class RunOptions {
         SCALE_DOWN_FAILURE_COOLDOWN("--scale-down-failure-cooldown", "3m"),
         SHUTDOWN_GRACE_PERIOD("--shutdown-grace-period", "30s"),
         LOG_FORMAT("--log-format", "auto"),
-        PLANNER_CONFIG("--planner-config", null, "the built-in planner settings");
+        PLANNER_CONFIG("--planner-config", null, "the built-in planner settings"),
+        SKIP_NODES_WITH_CUSTOM_CONTROLLER_PODS("--skip-nodes-with-custom-controller-pods", null,
+                "true, or the planner settings' value"),
+        BLOCKING_SYSTEM_POD_DISRUPTION_TIMEOUT("--blocking-system-pod-disruption-timeout", null,
+                "1h, or the planner settings' value");
 
         final String option;
         final String defaultValue;
@@ -175,6 +179,15 @@ public final class RunOptions {
         String plannerFile = optional(plannerValue);
         Path plannerConfigFile = plannerFile == null ? null : Path.of(plannerFile);
         PlannerSettings planner = planner(plannerValue, plannerConfigFile);
+        // a flag given wins over the planner settings file, which wins over the built-in default
+        Value skipCustom = value(Flag.SKIP_NODES_WITH_CUSTOM_CONTROLLER_PODS);
+        if (optional(skipCustom) != null) {
+            planner = planner.withSkipNodesWithCustomControllerPods(bool(skipCustom));
+        }
+        Value systemTimeout = value(Flag.BLOCKING_SYSTEM_POD_DISRUPTION_TIMEOUT);
+        if (optional(systemTimeout) != null) {
+            planner = planner.withBlockingSystemPodDisruptionTimeout(duration(systemTimeout));
+        }
 
         return new ControllerConfig(kubeconfig, namespaces, scanInterval, leaderElect, leaseName, leaseNamespace,
                 identity, leaseDuration, renewDeadline, retryPeriod, metricsPort, workers, provider, secretName,

@@ -29,7 +29,7 @@ public final class PlannerConfigFile {
 
     public static final List<String> KEYS = List.of("nodeStartupTimeout", "ignoreDaemonSetsUtilization",
             "ignoreMirrorPodsUtilization", "expanders", "priorities", "randomSeed", "maxNodesPerScaleUp",
-            "newNodeOverhead");
+            "newNodeOverhead", "skipNodesWithCustomControllerPods", "blockingSystemPodDisruptionTimeout");
 
     // YAML is a superset of JSON, so one parser reads both.
     private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
@@ -103,9 +103,15 @@ public final class PlannerConfigFile {
                 : d.maxNodesPerScaleUp();
         Resources overhead = root.has("newNodeOverhead") ? overhead(root.get("newNodeOverhead"), d.newNodeOverhead())
                 : d.newNodeOverhead();
+        boolean skipCustom = root.has("skipNodesWithCustomControllerPods")
+                ? bool("skipNodesWithCustomControllerPods", root.get("skipNodesWithCustomControllerPods"))
+                : d.skipNodesWithCustomControllerPods();
+        Duration systemTimeout = root.has("blockingSystemPodDisruptionTimeout")
+                ? duration("blockingSystemPodDisruptionTimeout", root.get("blockingSystemPodDisruptionTimeout"))
+                : d.blockingSystemPodDisruptionTimeout();
         try {
             return new PlannerSettings(startup, ignoreDs, ignoreMirror, expanders, priorities, seed, maxNodes,
-                    overhead);
+                    overhead, skipCustom, systemTimeout);
         } catch (IllegalArgumentException e) {
             throw new InvalidConfigException(source + ": " + e.getMessage());
         }

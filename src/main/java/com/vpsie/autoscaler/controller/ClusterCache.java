@@ -4,6 +4,7 @@ import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
 import com.vpsie.autoscaler.model.WellKnown;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -15,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Read-only caches of the objects the controller watches: NodeGroups (in the configured namespaces,
- * or all), Nodes, Pods and PodDisruptionBudgets. What it hands out belongs to the informers: callers
+ * or all), Nodes, Pods, PodDisruptionBudgets and DaemonSets (whose pods new nodes will run). What it hands out belongs to the informers: callers
  * must copy before changing anything.
  */
 public final class ClusterCache implements AutoCloseable {
@@ -29,6 +30,7 @@ public final class ClusterCache implements AutoCloseable {
     private SharedIndexInformer<Node> nodeInformer;
     private SharedIndexInformer<Pod> podInformer;
     private SharedIndexInformer<PodDisruptionBudget> pdbInformer;
+    private SharedIndexInformer<DaemonSet> daemonSetInformer;
 
     public ClusterCache(KubernetesClient client, List<String> namespaces) {
         this.client = client;
@@ -55,6 +57,7 @@ public final class ClusterCache implements AutoCloseable {
         podInformer.addIndexers(Map.of(BY_NODE, pod -> pod.getSpec() == null || pod.getSpec().getNodeName() == null
                 ? List.of() : List.of(pod.getSpec().getNodeName())));
         pdbInformer = client.policy().v1().podDisruptionBudget().inAnyNamespace().runnableInformer(0);
+        daemonSetInformer = client.apps().daemonSets().inAnyNamespace().runnableInformer(0);
 
         nodeGroupInformers.forEach(i -> i.addEventHandler(onNodeGroup));
         nodeInformer.addEventHandler(onNode);
@@ -63,11 +66,13 @@ public final class ClusterCache implements AutoCloseable {
         nodeInformer.start();
         podInformer.start();
         pdbInformer.start();
+        daemonSetInformer.start();
     }
 
     /** Ready = every cache has listed once. */
     public boolean synced() {
         return nodeInformer != null && nodeInformer.hasSynced() && podInformer.hasSynced() && pdbInformer.hasSynced()
+                && daemonSetInformer.hasSynced()
                 && nodeGroupInformers.stream().allMatch(SharedIndexInformer::hasSynced);
     }
 
@@ -123,6 +128,10 @@ public final class ClusterCache implements AutoCloseable {
         return pdbInformer.getStore().list();
     }
 
+    public List<DaemonSet> daemonSets() {
+        return daemonSetInformer.getStore().list();
+    }
+
     @Override
     public void close() {
         nodeGroupInformers.forEach(SharedIndexInformer::close);
@@ -130,6 +139,7 @@ public final class ClusterCache implements AutoCloseable {
             nodeInformer.close();
             podInformer.close();
             pdbInformer.close();
+            daemonSetInformer.close();
         }
     }
 }

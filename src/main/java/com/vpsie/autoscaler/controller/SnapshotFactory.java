@@ -4,6 +4,7 @@ import com.vpsie.autoscaler.api.v1alpha1.FieldError;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupValidation;
 import com.vpsie.autoscaler.model.ClusterSnapshot;
+import com.vpsie.autoscaler.model.DaemonSetInfo;
 import com.vpsie.autoscaler.model.NodeGroupInfo;
 import com.vpsie.autoscaler.model.NodeInfo;
 import com.vpsie.autoscaler.model.Offering;
@@ -14,6 +15,7 @@ import com.vpsie.autoscaler.provider.ProviderException;
 import com.vpsie.autoscaler.snapshot.ClusterObjectConverter;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,7 +61,7 @@ public final class SnapshotFactory {
         for (String dc : datacenters) {
             offerings.addAll(offerings(dc));
         }
-        return assemble(cache.nodeGroups(), cache.nodes(), cache.pods(), cache.pdbs(), offerings,
+        return assemble(cache.nodeGroups(), cache.nodes(), cache.pods(), cache.pdbs(), cache.daemonSets(), offerings,
                 name -> backedOff.test(name, now), LOG::warn);
     }
 
@@ -69,7 +71,8 @@ public final class SnapshotFactory {
      * left out with a warning. Shared by the controller (informer caches) and {@code plan} (a live list).
      */
     public static ClusterSnapshot assemble(List<NodeGroup> nodeGroups, List<Node> nodeList, List<Pod> podList,
-                                           List<PodDisruptionBudget> pdbList, List<Offering> offerings,
+                                           List<PodDisruptionBudget> pdbList, List<DaemonSet> daemonSetList,
+                                           List<Offering> offerings,
                                            Predicate<String> scaleUpHeld, Consumer<String> warn) {
         Map<String, NodeGroupInfo> byName = new LinkedHashMap<>();
         for (NodeGroup g : nodeGroups) {
@@ -104,7 +107,12 @@ public final class SnapshotFactory {
             convert(() -> pdbs.add(ClusterObjectConverter.toPdbInfo(b)),
                     "PodDisruptionBudget " + b.getMetadata().getNamespace() + "/" + b.getMetadata().getName(), warn);
         }
-        return new ClusterSnapshot(nodes, pods, pdbs, groups, offerings);
+        List<DaemonSetInfo> daemonSets = new ArrayList<>();
+        for (DaemonSet d : daemonSetList) {
+            convert(() -> daemonSets.add(ClusterObjectConverter.toDaemonSetInfo(d)),
+                    "DaemonSet " + d.getMetadata().getNamespace() + "/" + d.getMetadata().getName(), warn);
+        }
+        return new ClusterSnapshot(nodes, pods, pdbs, groups, offerings, daemonSets);
     }
 
     private static void convert(Runnable conversion, String what, Consumer<String> warn) {

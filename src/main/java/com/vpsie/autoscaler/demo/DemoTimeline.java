@@ -168,7 +168,8 @@ final class DemoTimeline {
     private void trackPdbHolds(List<Node> nodes, List<Pod> pods) {
         ClusterSnapshot snapshot = SnapshotFactory.assemble(
                 client.resources(NodeGroup.class).inAnyNamespace().list().getItems(), nodes, pods,
-                client.policy().v1().podDisruptionBudget().inAnyNamespace().list().getItems(), List.of(), g -> false,
+                client.policy().v1().podDisruptionBudget().inAnyNamespace().list().getItems(),
+                client.apps().daemonSets().inAnyNamespace().list().getItems(), List.of(), g -> false,
                 w -> { });
         Plan plan = AutoscalingPlanner.plan(snapshot, clock.instant(), PlannerSettings.defaults());
         Set<String> holding = new HashSet<>();

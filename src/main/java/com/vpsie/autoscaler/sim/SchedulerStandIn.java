@@ -41,7 +41,7 @@ public final class SchedulerStandIn {
     public int scheduleOnce() {
         List<Pod> pods = client.pods().inAnyNamespace().list().getItems();
         ClusterSnapshot snapshot = SnapshotFactory.assemble(List.of(), client.nodes().list().getItems(), pods,
-                List.of(), List.of(), g -> false, w -> { });
+                List.of(), List.of(), List.of(), g -> false, w -> { });
         SimulatedCluster cluster = AutoscalingPlanner.simulate(snapshot, clock.instant(), PlannerSettings.defaults());
         List<SimNode> ready = new ArrayList<>();
         for (SimNode n : cluster.nodes()) {

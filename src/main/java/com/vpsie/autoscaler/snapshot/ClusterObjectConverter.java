@@ -1,5 +1,10 @@
 package com.vpsie.autoscaler.snapshot;
 
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import com.vpsie.autoscaler.model.DaemonSetInfo;
 import com.vpsie.autoscaler.api.v1alpha1.FieldError;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupSpec;
@@ -74,6 +79,23 @@ public final class ClusterObjectConverter {
         int allowed = pdb.getStatus() == null || pdb.getStatus().getDisruptionsAllowed() == null ? 0
                 : pdb.getStatus().getDisruptionsAllowed();
         return new PdbInfo(meta.getNamespace(), meta.getName(), selector, allowed);
+    }
+
+    /**
+     * A DaemonSet as the pod its template describes, converted by the rules for pods (so its requests are
+     * effective requests, init containers and overhead included). A template without a spec asks for nothing.
+     */
+    public static DaemonSetInfo toDaemonSetInfo(DaemonSet daemonSet) {
+        ObjectMeta meta = daemonSet.getMetadata() == null ? new ObjectMeta() : daemonSet.getMetadata();
+        PodTemplateSpec template = daemonSet.getSpec() == null ? null : daemonSet.getSpec().getTemplate();
+        ObjectMeta templateMeta = template == null || template.getMetadata() == null ? new ObjectMeta()
+                : template.getMetadata();
+        Pod asPod = new Pod();
+        asPod.setMetadata(new ObjectMetaBuilder().withNamespace(meta.getNamespace()).withName(meta.getName())
+                .withLabels(templateMeta.getLabels()).withAnnotations(templateMeta.getAnnotations())
+                .withCreationTimestamp(meta.getCreationTimestamp()).build());
+        asPod.setSpec(template == null || template.getSpec() == null ? new PodSpec() : template.getSpec());
+        return new DaemonSetInfo(meta.getNamespace(), meta.getName(), PodConverter.convert(asPod));
     }
 
     /**

@@ -18,6 +18,7 @@ import com.vpsie.autoscaler.api.v1alpha1.NodeGroupStatus;
 import com.vpsie.autoscaler.api.v1alpha1.ScaleDownPolicySpec;
 import com.vpsie.autoscaler.api.v1alpha1.ScaleUpPolicySpec;
 import com.vpsie.autoscaler.model.ClusterSnapshot;
+import com.vpsie.autoscaler.model.DaemonSetInfo;
 import com.vpsie.autoscaler.model.NodeGroupInfo;
 import com.vpsie.autoscaler.model.NodeInfo;
 import com.vpsie.autoscaler.model.Offering;
@@ -27,6 +28,7 @@ import com.vpsie.autoscaler.model.WellKnown;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
@@ -40,8 +42,8 @@ import java.util.Set;
 
 /**
  * Reads a snapshot file: what {@code kubectl get nodes,pods,pdb,nodegroups -A -o yaml} (or {@code -o json})
- * prints, or hand-written YAML with many documents. Nodes, Pods, policy/v1 PodDisruptionBudgets and NodeGroups
- * are read; other kinds are skipped with a warning. Every problem in the file is reported at once, one line
+ * prints, or hand-written YAML with many documents. Nodes, Pods, policy/v1 PodDisruptionBudgets, apps/v1
+ * DaemonSets and NodeGroups are read; other kinds are skipped with a warning. Every problem in the file is reported at once, one line
  * each, as {@code <file>: <Kind> <namespace/name>: <field>: <problem>}.
  */
 public final class SnapshotLoader {
@@ -50,6 +52,7 @@ public final class SnapshotLoader {
         NODE("Node", "v1", false, Node.class),
         POD("Pod", "v1", true, Pod.class),
         PDB("PodDisruptionBudget", "policy/v1", true, PodDisruptionBudget.class),
+        DAEMON_SET("DaemonSet", "apps/v1", true, DaemonSet.class),
         NODE_GROUP(NodeGroup.KIND, NodeGroup.API_VERSION, true, NodeGroup.class);
 
         final String name;
@@ -114,6 +117,7 @@ public final class SnapshotLoader {
         private final List<NodeInfo> nodes = new ArrayList<>();
         private final List<PodInfo> pods = new ArrayList<>();
         private final List<PdbInfo> pdbs = new ArrayList<>();
+        private final List<DaemonSetInfo> daemonSets = new ArrayList<>();
         private final List<NodeGroupInfo> groups = new ArrayList<>();
 
         Pass(String source, List<Offering> offerings) {
@@ -129,7 +133,7 @@ public final class SnapshotLoader {
                 throw new SnapshotException(errors);
             }
             crossCheck();
-            ClusterSnapshot snapshot = new ClusterSnapshot(nodes, pods, pdbs, groups, offerings);
+            ClusterSnapshot snapshot = new ClusterSnapshot(nodes, pods, pdbs, groups, offerings, daemonSets);
             return new LoadedSnapshot(snapshot, warnings);
         }
 
@@ -191,7 +195,7 @@ public final class SnapshotLoader {
                     : kindName + " " + (namespaced ? namespace + "/" + name : name);
             if (kind == null) {
                 warnings.add(source + ": " + label
-                        + ": skipped; only Node, Pod, PodDisruptionBudget and NodeGroup objects are read");
+                        + ": skipped; only Node, Pod, PodDisruptionBudget, DaemonSet and NodeGroup objects are read");
                 return;
             }
             String apiVersion = text(node.get("apiVersion"));
@@ -237,6 +241,9 @@ public final class SnapshotLoader {
                         break;
                     case PDB:
                         pdbs.add(ClusterObjectConverter.toPdbInfo((PodDisruptionBudget) typed));
+                        break;
+                    case DAEMON_SET:
+                        daemonSets.add(ClusterObjectConverter.toDaemonSetInfo((DaemonSet) typed));
                         break;
                     case NODE_GROUP:
                         groups.add(ClusterObjectConverter.toNodeGroupInfo((NodeGroup) typed));

@@ -116,6 +116,125 @@ class PlanCommandTest {
         assertThat(run.err()).startsWith("note: ").contains("ConfigMap shop/settings").contains("skipped");
     }
 
+    /** An empty group; a DaemonSet takes 1 of the 1.9 cpu a new node has; a pod of 1.5 cpu then fits nowhere. */
+    private static final String EMPTY_GROUP_WITH_DAEMONSET = """
+            apiVersion: autoscaler.vpsie.com/v1alpha1
+            kind: NodeGroup
+            metadata: {name: general, namespace: vpsie-system}
+            spec: {minNodes: 0, maxNodes: 5, datacenterID: us-ny-1, offeringIDs: [small]}
+            ---
+            apiVersion: apps/v1
+            kind: DaemonSet
+            metadata: {name: agent, namespace: kube-system}
+            spec:
+              selector: {matchLabels: {app: agent}}
+              template:
+                metadata: {labels: {app: agent}}
+                spec:
+                  containers:
+                    - name: agent
+                      resources: {requests: {cpu: "1"}}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web-2
+              namespace: shop
+              ownerReferences:
+                - {apiVersion: apps/v1, kind: ReplicaSet, name: web-abc, uid: u1, controller: true}
+            spec:
+              containers:
+                - name: web
+                  resources: {requests: {cpu: 1500m, memory: 1Gi}}
+            status:
+              phase: Pending
+              conditions:
+                - {type: PodScheduled, status: "False", reason: Unschedulable}
+            """;
+
+    @Test
+    void daemonSetsInTheSnapshotTakeRoomOnTheNewNodesOfAnEmptyGroup() throws Exception {
+        Files.writeString(snapshot, EMPTY_GROUP_WITH_DAEMONSET);
+        CliRun run = plan("--output", "json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertThat(json.get("scaleUp")).isEmpty();
+        assertThat(json.at("/noScaleUp/0/reason").asText()).isEqualTo("NoNodeGroupFits");
+        assertThat(run.err()).doesNotContain("DaemonSet");
+    }
+
+    /** n1 carries only a pod of a custom controller; n2 has room for it. */
+    private static final String CUSTOM_CONTROLLER = """
+            apiVersion: autoscaler.vpsie.com/v1alpha1
+            kind: NodeGroup
+            metadata: {name: general, namespace: vpsie-system}
+            spec: {minNodes: 0, maxNodes: 5, datacenterID: us-ny-1, offeringIDs: [small]}
+            ---
+            apiVersion: v1
+            kind: Node
+            metadata:
+              name: n1
+              labels: {kubernetes.io/hostname: n1, autoscaler.vpsie.com/nodegroup: general}
+            status:
+              allocatable: {cpu: "2", memory: 4Gi, pods: "110"}
+              conditions: [{type: Ready, status: "True"}]
+            ---
+            apiVersion: v1
+            kind: Node
+            metadata:
+              name: n2
+              labels: {kubernetes.io/hostname: n2, autoscaler.vpsie.com/nodegroup: general}
+            status:
+              allocatable: {cpu: "2", memory: 4Gi, pods: "110"}
+              conditions: [{type: Ready, status: "True"}]
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: db-0
+              namespace: shop
+              ownerReferences:
+                - {apiVersion: example.com/v1, kind: EtcdCluster, name: db, uid: u2, controller: true}
+            spec:
+              nodeName: n1
+              containers:
+                - name: db
+                  resources: {requests: {cpu: 100m, memory: 100Mi}}
+            status: {phase: Running}
+            ---
+            apiVersion: v1
+            kind: Pod
+            metadata:
+              name: web-1
+              namespace: shop
+              ownerReferences:
+                - {apiVersion: apps/v1, kind: ReplicaSet, name: web-abc, uid: u1, controller: true}
+            spec:
+              nodeName: n2
+              containers:
+                - name: web
+                  resources: {requests: {cpu: 1200m, memory: 1Gi}}
+            status: {phase: Running}
+            """;
+
+    @Test
+    void customControllerPodsKeepTheirNodeUnlessTheFlagSaysOtherwise() throws Exception {
+        Files.writeString(snapshot, CUSTOM_CONTROLLER);
+        JsonNode byDefault = new ObjectMapper().readTree(plan("--output", "json").out());
+        assertThat(byDefault.at("/unremovable/0/node").asText()).isEqualTo("n1");
+        assertThat(byDefault.at("/unremovable/0/podReason").asText()).isEqualTo("NotReplicated");
+
+        CliRun run = plan("--output", "json", "--skip-nodes-with-custom-controller-pods=false");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(new ObjectMapper().readTree(run.out()).at("/scaleDown/0/node").asText()).isEqualTo("n1");
+    }
+
+    @Test
+    void aBadSystemPodTimeoutIsOneLineNamingTheFlag() {
+        CliRun run = plan("--blocking-system-pod-disruption-timeout=soon");
+        assertOneLineError(run, "--blocking-system-pod-disruption-timeout", "soon");
+    }
+
     @Test
     void textOutputIsAReport() {
         CliRun run = plan();

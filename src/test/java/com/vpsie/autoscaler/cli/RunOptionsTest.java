@@ -133,6 +133,8 @@ class RunOptionsTest {
         flags.put("--scale-down-failure-cooldown", "10m");
         flags.put("--shutdown-grace-period", "45s");
         flags.put("--log-format", "text");
+        flags.put("--skip-nodes-with-custom-controller-pods", "false");
+        flags.put("--blocking-system-pod-disruption-timeout", "3h");
 
         ControllerConfig c = config(flags);
 
@@ -141,7 +143,8 @@ class RunOptionsTest {
                 2, "vpsie", "creds", "secrets", "https://example.com/api",
                 StaticTokenAuth.BEARER, "c-9", Duration.ofMinutes(20),
                 Duration.ofMinutes(5), Duration.ofSeconds(90), 3, 2, Duration.ofMinutes(10), Duration.ofSeconds(45),
-                "text", PlannerSettings.defaults(), null));
+                "text", PlannerSettings.defaults().withSkipNodesWithCustomControllerPods(false)
+                        .withBlockingSystemPodDisruptionTimeout(Duration.ofHours(3)), null));
         assertThat(flags.keySet()).hasSize(RunOptions.Flag.values().length - 2); // all but the two file flags
     }
 
@@ -167,6 +170,28 @@ class RunOptionsTest {
                 .doesNotContain("\n");
         assertThat(error(Map.of("--planner-config", dir.resolve("missing.yaml").toString())))
                 .startsWith("--planner-config: ").contains("no such file");
+    }
+
+    @Test
+    void drainRuleFlagsWinOverThePlannerConfig(@TempDir Path dir) throws Exception {
+        Path planner = Files.writeString(dir.resolve("planner.yaml"),
+                "skipNodesWithCustomControllerPods: false\nblockingSystemPodDisruptionTimeout: 2h\n");
+        ControllerConfig fromFile = config(Map.of("--planner-config", planner.toString()));
+        assertThat(fromFile.planner().skipNodesWithCustomControllerPods()).isFalse();
+        assertThat(fromFile.planner().blockingSystemPodDisruptionTimeout()).isEqualTo(Duration.ofHours(2));
+
+        env.put("VPSIE_AUTOSCALER_BLOCKING_SYSTEM_POD_DISRUPTION_TIMEOUT", "30m");
+        ControllerConfig flags = config(Map.of("--planner-config", planner.toString(),
+                "--skip-nodes-with-custom-controller-pods", "true"));
+        assertThat(flags.planner().skipNodesWithCustomControllerPods()).isTrue();
+        assertThat(flags.planner().blockingSystemPodDisruptionTimeout()).isEqualTo(Duration.ofMinutes(30));
+
+        env.remove("VPSIE_AUTOSCALER_BLOCKING_SYSTEM_POD_DISRUPTION_TIMEOUT");
+        ControllerConfig none = config(Map.of());
+        assertThat(none.planner().skipNodesWithCustomControllerPods()).isTrue();
+        assertThat(none.planner().blockingSystemPodDisruptionTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(error(Map.of("--skip-nodes-with-custom-controller-pods", "maybe")))
+                .startsWith("--skip-nodes-with-custom-controller-pods: ");
     }
 
     @Test

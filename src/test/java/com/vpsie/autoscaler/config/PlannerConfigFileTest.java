@@ -56,6 +56,17 @@ class PlannerConfigFileTest {
     }
 
     @Test
+    void drainRuleSettingsDefaultToClusterAutoscalersAndCanBeSet() throws Exception {
+        assertThat(DEFAULTS.skipNodesWithCustomControllerPods()).isTrue();
+        assertThat(DEFAULTS.blockingSystemPodDisruptionTimeout()).isEqualTo(Duration.ofHours(1));
+        PlannerSettings s = parse("skipNodesWithCustomControllerPods: false\nblockingSystemPodDisruptionTimeout: 90m\n");
+        assertThat(s.skipNodesWithCustomControllerPods()).isFalse();
+        assertThat(s.blockingSystemPodDisruptionTimeout()).isEqualTo(Duration.ofMinutes(90));
+        assertError("skipNodesWithCustomControllerPods: yes please", "skipNodesWithCustomControllerPods", "true or false");
+        assertError("blockingSystemPodDisruptionTimeout: soon", "blockingSystemPodDisruptionTimeout", "soon");
+    }
+
+    @Test
     void utilizationSwitches() throws Exception {
         PlannerSettings s = parse("ignoreDaemonSetsUtilization: false\nignoreMirrorPodsUtilization: false\n");
         assertThat(s.ignoreDaemonSetUtilization()).isFalse();

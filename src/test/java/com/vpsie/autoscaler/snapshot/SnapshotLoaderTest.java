@@ -145,8 +145,8 @@ class SnapshotLoaderTest {
                 metadata: {name: general, namespace: default}
                 """ + "---\n" + GROUP);
         assertThat(loaded.warnings()).containsExactly(
-                "snap.yaml: Service shop/web: skipped; only Node, Pod, PodDisruptionBudget and NodeGroup objects are read",
-                "snap.yaml: Namespace shop: skipped; only Node, Pod, PodDisruptionBudget and NodeGroup objects are read",
+                "snap.yaml: Service shop/web: skipped; only Node, Pod, PodDisruptionBudget, DaemonSet and NodeGroup objects are read",
+                "snap.yaml: Namespace shop: skipped; only Node, Pod, PodDisruptionBudget, DaemonSet and NodeGroup objects are read",
                 "snap.yaml: PodDisruptionBudget shop/old: skipped; apiVersion policy/v1beta1 is not read"
                         + " (expected policy/v1)",
                 "snap.yaml: NodeGroup default/general: skipped; apiVersion autoscaler.vpsie.io/v1alpha1 is not read"

@@ -206,4 +206,66 @@ class ClusterAutoscalerParityTest {
             assertThat(unremovable(plan, "n1").reason()).isEqualTo(NodeReason.NOT_UNDERUTILIZED);
         }
     }
+
+    /** Where the planner differs from cluster-autoscaler on purpose (README, "How a plan is made"). */
+    @Nested
+    class DeliberateDifferences {
+
+        @Test
+        void aNodeExactlyAtTheThresholdIsNotUnderutilized() {
+            // the Go VPSie autoscaler's fields mean "below"; cluster-autoscaler's flag would take 50% as underused
+            Plan plan = plan(threeNodes().pod(pod("default/web").cpu("2").memory("1Gi").replicaSet("web").on("n1")));
+            assertThat(unremovable(plan, "n1").reason()).isEqualTo(NodeReason.NOT_UNDERUTILIZED);
+        }
+
+        @Test
+        void safeToEvictPodsStillSpendTheirPdbBudget() {
+            Plan plan = plan(threeNodes()
+                    .pod(pod("default/web-1").cpu("100m").label("app", "web").replicaSet("web")
+                            .annotation(WellKnown.SAFE_TO_EVICT_ANNOTATION, "true").on("n1"))
+                    .pdb(new PdbInfo("default", "web", LabelSelector.of(Map.of("app", "web")), 0)));
+            assertThat(unremovable(plan, "n1").podReason()).isEqualTo("NotEnoughPdb");
+        }
+
+        @Test
+        void severalPodsOfOnePdbOnANodeMustAllFitItsBudget() {
+            Plan plan = plan(threeNodes()
+                    .pod(pod("default/web-1").cpu("100m").label("app", "web").replicaSet("web").on("n1"))
+                    .pod(pod("default/web-2").cpu("100m").label("app", "web").replicaSet("web").on("n1"))
+                    .pdb(new PdbInfo("default", "web", LabelSelector.of(Map.of("app", "web")), 1)));
+            assertThat(unremovable(plan, "n1").podReason()).isEqualTo("NotEnoughPdb");
+            assertThat(unremovable(plan, "n1").pod()).isEqualTo("default/web-1");
+        }
+
+        @Test
+        void aKubeSystemPodMarkedNotSafeToEvictKeepsItsNodePastTheTimeout() {
+            Plan plan = plan(threeNodes().pod(pod("kube-system/dns").cpu("100m").replicaSet("dns")
+                    .created("2026-11-01T00:00:00Z").annotation(WellKnown.SAFE_TO_EVICT_ANNOTATION, "false")
+                    .on("n1")));
+            assertThat(unremovable(plan, "n1").podReason()).isEqualTo("NotSafeToEvictAnnotation");
+        }
+
+        @Test
+        void utilizationIsCheckedAgainAfterEarlierRemovalsOfThePass() {
+            // n1 goes first (same utilization, name order); its pod lands on n2, which is then 75% used and stays,
+            // where cluster-autoscaler, having found n2 underutilized before the loop, would move all of it again
+            Plan plan = plan(threeNodes()
+                    .pod(pod("default/a").cpu("1500m").replicaSet("a").on("n1"))
+                    .pod(pod("default/b").cpu("1500m").replicaSet("b").on("n2")));
+            assertThat(removed(plan, "n1").reason()).isEqualTo(Plan.ScaleDownKind.Underutilized);
+            assertThat(unremovable(plan, "n2").reason()).isEqualTo(NodeReason.NOT_UNDERUTILIZED);
+        }
+
+        @Test
+        void settingsChangeTheTwoNewRules() {
+            Snapshots s = threeNodes()
+                    .pod(pod("default/db-0").cpu("100m").owner("EtcdCluster", "db").on("n1"))
+                    .pod(pod("kube-system/dns").cpu("100m").replicaSet("dns").created(RECENT).on("n2"));
+            PlannerSettings lenient = PlannerSettings.defaults().withSkipNodesWithCustomControllerPods(false)
+                    .withBlockingSystemPodDisruptionTimeout(java.time.Duration.ofMinutes(10));
+            Plan plan = plan(s, lenient);
+            assertThat(removed(plan, "n1").reason()).isEqualTo(Plan.ScaleDownKind.Underutilized);
+            assertThat(removed(plan, "n2").reason()).isEqualTo(Plan.ScaleDownKind.Underutilized);
+        }
+    }
 }

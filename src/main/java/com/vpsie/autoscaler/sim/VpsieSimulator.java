@@ -85,6 +85,8 @@ public final class VpsieSimulator implements AutoCloseable {
     private Duration burstEvery = Duration.ZERO;
     private Duration burstLength = Duration.ZERO;
     private Duration tokenDownFor = Duration.ZERO;
+    /** Origin of the token outage: the start, or when the outage was set on a running simulator. */
+    private Instant tokenDownFrom;
     /** When {@link #start} was called, on the simulator's clock: the origin of bursts and of the token outage. */
     private Instant startedAt;
 
@@ -137,6 +139,9 @@ public final class VpsieSimulator implements AutoCloseable {
         server.start();
         synchronized (lock) {
             startedAt = clock.instant();
+            if (tokenDownFrom == null) {
+                tokenDownFrom = startedAt;
+            }
         }
         LOG.debug("VPSie simulator listening on {}", baseUrl());
         return this;
@@ -304,10 +309,14 @@ public final class VpsieSimulator implements AutoCloseable {
         return this;
     }
 
-    /** The token endpoint answers 503 for this long after {@link #start} (static tokens keep working). */
+    /**
+     * The token endpoint answers 503 for this long after {@link #start}, or from now on a simulator that is
+     * already running (static tokens keep working).
+     */
     public VpsieSimulator tokenEndpointDownFor(Duration down) {
         synchronized (lock) {
             tokenDownFor = requireNonNegative(down, "token endpoint outage");
+            tokenDownFrom = startedAt == null ? null : clock.instant();
         }
         return this;
     }
@@ -623,7 +632,8 @@ public final class VpsieSimulator implements AutoCloseable {
                 return null;
             }
             Duration since = Duration.between(startedAt, clock.instant());
-            if (endpoint == SimEndpoint.AUTH && since.compareTo(tokenDownFor) < 0) {
+            boolean tokenDown = Duration.between(tokenDownFrom, clock.instant()).compareTo(tokenDownFor) < 0;
+            if (endpoint == SimEndpoint.AUTH && tokenDown) {
                 return "token service unavailable (down for the first " + tokenDownFor.toSeconds() + " s)";
             }
             if (!burstEvery.isZero() && since.toMillis() % burstEvery.toMillis() < burstLength.toMillis()) {

@@ -46,11 +46,6 @@ final class PendingCreates {
      */
     record Settled(List<NodeGroupNodeStatus> open, Map<String, ProviderServer> matched,
                    List<NodeGroupNodeStatus> unconfirmed, List<NodeGroupNodeStatus> timedOut) {
-
-        boolean settles(String requestId) {
-            return matched.containsKey(requestId) || unconfirmed.stream().anyMatch(e -> e.getRequestID().equals(requestId))
-                    || timedOut.stream().anyMatch(e -> e.getRequestID().equals(requestId));
-        }
     }
 
     static boolean isPending(NodeGroupNodeStatus e) {

@@ -23,7 +23,7 @@ import java.util.function.Function;
  * listing and the time.
  *
  * <p>A listed server that no stored entry names is new since the last status write; new servers go to the
- * oldest open requests. Servers of one group are interchangeable (one size), so this keeps the count right even
+ * open requests VPSie accepted, oldest first, then to those whose outcome is unknown. Servers of one group are interchangeable (one size), so this keeps the count right even
  * when a new leader, which never saw the add calls, finds the servers its predecessor asked for. A request whose
  * server never appears expires: a {@value #CREATING} one (the add call may not even have gone out, or its answer
  * was lost) after the settle time, a {@value #REQUESTED} one (VPSie accepted it) after the provisioning timeout.
@@ -80,8 +80,11 @@ final class PendingCreates {
                 .sorted(Comparator.comparing(ProviderServer::createdAt, Comparator.nullsLast(Comparator.naturalOrder()))
                         .thenComparing(ProviderServer::id))
                 .toList());
+        // Accepted requests first: when fewer servers appear than were asked for, the ones left waiting should be
+        // those whose add call may never have made anything, which are given up soonest.
         List<NodeGroupNodeStatus> pending = all.stream().filter(PendingCreates::isPending)
-                .sorted(Comparator.comparing((NodeGroupNodeStatus e) -> Objects.requireNonNullElse(e.getCreatedAt(), ""))
+                .sorted(Comparator.comparing((NodeGroupNodeStatus e) -> !REQUESTED.equals(e.getStatus()))
+                        .thenComparing(e -> Objects.requireNonNullElse(e.getCreatedAt(), ""))
                         .thenComparing(NodeGroupNodeStatus::getRequestID))
                 .toList();
         List<NodeGroupNodeStatus> open = new ArrayList<>();

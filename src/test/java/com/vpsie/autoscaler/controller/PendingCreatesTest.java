@@ -75,4 +75,14 @@ class PendingCreatesTest {
         assertThat(settled.matched()).containsOnlyKeys("r1");
         assertThat(settled.unconfirmed()).isEmpty();
     }
+
+    @Test
+    void acceptedRequestsGetServersBeforeOnesOfUnknownOutcome() {
+        // r1's add call answered 503: with seven servers for eight requests, r1 is the one left waiting
+        List<NodeGroupNodeStatus> entries = List.of(request("r1", PendingCreates.CREATING, NOW.minusSeconds(10)),
+                request("r2", PendingCreates.REQUESTED, NOW.minusSeconds(10)));
+        PendingCreates.Settled settled = settle(entries, List.of(server("a", "w-1", NOW.minusSeconds(9))));
+        assertThat(settled.matched()).containsOnlyKeys("r2");
+        assertThat(settled.open()).extracting(NodeGroupNodeStatus::getRequestID).containsExactly("r1");
+    }
 }

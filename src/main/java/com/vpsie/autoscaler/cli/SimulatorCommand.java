@@ -55,6 +55,46 @@ public final class SimulatorCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int maxWorkers;
 
+    @Option(names = "--listing-lag-seconds", paramLabel = "N", defaultValue = "0",
+            description = "Seconds a server added through the API stays out of the cluster and group listings; "
+                    + "while it is above 0 the add call answers data: true without naming the server "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long listingLagSeconds;
+
+    @Option(names = "--delete-lag-seconds", paramLabel = "N", defaultValue = "0",
+            description = "Seconds a deleted server keeps listing, as deleting, before it is gone "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long deleteLagSeconds;
+
+    @Option(names = "--add-delay-ms", paramLabel = "N", defaultValue = "0",
+            description = "Milliseconds an add-worker call takes before the server is made and the call answered "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long addDelayMs;
+
+    @Option(names = "--error-percent", paramLabel = "P", defaultValue = "0",
+            description = "Percentage (0-100) of requests of every endpoint, the token endpoint included, answered "
+                    + "503 before anything is done (default: ${DEFAULT-VALUE}).")
+    double errorPercent;
+
+    @Option(names = "--error-seed", paramLabel = "N", defaultValue = "1",
+            description = "Seed of the random choice of --error-percent, so a run can be repeated "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long errorSeed;
+
+    @Option(names = "--error-burst-every-seconds", paramLabel = "N", defaultValue = "0",
+            description = "Every N seconds from the start, answer every request 503 for --error-burst-seconds; "
+                    + "0 means no bursts (default: ${DEFAULT-VALUE}).")
+    long burstEverySeconds;
+
+    @Option(names = "--error-burst-seconds", paramLabel = "N", defaultValue = "0",
+            description = "Length of each 503 burst, shorter than its period (default: ${DEFAULT-VALUE}).")
+    long burstSeconds;
+
+    @Option(names = "--token-down-seconds", paramLabel = "N", defaultValue = "0",
+            description = "Seconds after the start during which the token endpoint answers 503 "
+                    + "(default: ${DEFAULT-VALUE}).")
+    long tokenDownSeconds;
+
     @ArgGroup(exclusive = true, multiplicity = "0..1")
     Auth auth;
 
@@ -84,7 +124,13 @@ public final class SimulatorCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         validate();
         VpsieSimulator sim = new VpsieSimulator()
-                .latency(Duration.ofMillis(latencyMs));
+                .latency(Duration.ofMillis(latencyMs))
+                .listingLag(Duration.ofSeconds(listingLagSeconds))
+                .deleteLag(Duration.ofSeconds(deleteLagSeconds))
+                .addWorkerDelay(Duration.ofMillis(addDelayMs))
+                .serverErrors(errorPercent / 100.0, errorSeed)
+                .serverErrorBursts(Duration.ofSeconds(burstEverySeconds), Duration.ofSeconds(burstSeconds))
+                .tokenEndpointDownFor(Duration.ofSeconds(tokenDownSeconds));
         sim.cloud().readyAfter(Duration.ofSeconds(readyAfterSeconds)).maxWorkersPerCluster(maxWorkers)
                 .addStandardOffers(datacenter)
                 .addCluster(clusterId, clusterId, datacenter);
@@ -145,6 +191,21 @@ public final class SimulatorCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "Invalid value for option '--ready-after-seconds': must be 0 or more, got " + readyAfterSeconds);
         }
+        notNegative("--listing-lag-seconds", listingLagSeconds);
+        notNegative("--delete-lag-seconds", deleteLagSeconds);
+        notNegative("--add-delay-ms", addDelayMs);
+        notNegative("--error-burst-every-seconds", burstEverySeconds);
+        notNegative("--error-burst-seconds", burstSeconds);
+        notNegative("--token-down-seconds", tokenDownSeconds);
+        if (!(errorPercent >= 0 && errorPercent <= 100)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--error-percent': must be 0..100, got " + errorPercent);
+        }
+        if (burstEverySeconds > 0 && burstSeconds >= burstEverySeconds) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--error-burst-seconds': must be shorter than "
+                            + "--error-burst-every-seconds (" + burstEverySeconds + "), got " + burstSeconds);
+        }
         if (maxWorkers < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "Invalid value for option '--max-workers': must be 0 or more, got " + maxWorkers);
@@ -154,6 +215,13 @@ public final class SimulatorCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "Invalid value for option '--group': expected NAME[:OFFER], got '" + g + "'");
             }
+        }
+    }
+
+    private void notNegative(String option, long value) {
+        if (value < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '" + option + "': must be 0 or more, got " + value);
         }
     }
 }

@@ -169,7 +169,8 @@ public final class AutoscalingLoop {
         for (Plan.ScaleUp up : plan.scaleUp()) {
             NodeGroupInfo info = snapshot.nodeGroups().get(up.nodeGroup());
             NodeGroup cached = cache.nodeGroup(info.namespace(), info.name());
-            int registered = snapshot.nodesOf(info.name()).size();
+            // nodes being deleted were released from the desired size already: counting them would over-provision
+            int registered = snapshot.sizedNodesOf(info.name());
             int[] change = new int[2];
             StatusWriter.Outcome outcome = statusWriter.update(info.namespace(), info.name(), cached, s -> {
                 int size = Math.max(s.getDesiredNodes() == null ? 0 : s.getDesiredNodes(), registered);

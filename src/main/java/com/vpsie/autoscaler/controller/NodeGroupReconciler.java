@@ -9,6 +9,7 @@ import com.vpsie.autoscaler.api.v1alpha1.NodeGroupValidation;
 import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
 import com.vpsie.autoscaler.model.WellKnown;
 import com.vpsie.autoscaler.provider.CloudProvider;
+import com.vpsie.autoscaler.provider.CreateOutcome;
 import com.vpsie.autoscaler.provider.ProviderException;
 import com.vpsie.autoscaler.provider.ProviderGroup;
 import com.vpsie.autoscaler.provider.ProviderServer;
@@ -22,11 +23,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,14 @@ public final class NodeGroupReconciler {
     static final String DELETING = "Deleting";
     /** How soon to look again while something is in flight (booting servers, pending deletions). */
     static final Duration IN_FLIGHT_RECHECK = Duration.ofSeconds(10);
+    /** How soon to look again while a requested server is not listed yet: matched as soon as VPSie lists it. */
+    static final Duration PENDING_CREATE_RECHECK = Duration.ofSeconds(2);
+    /**
+     * How long a create whose outcome is unknown (or that a predecessor recorded and may not have sent) waits for
+     * its server before it is given up and asked for again. VPSie lists a new server within seconds; this must stay
+     * above that listing lag, or a slow listing would cost a second server.
+     */
+    static final Duration CREATE_SETTLE_TIME = Duration.ofSeconds(60);
 
     private final ClusterCache cache;
     private final KubernetesClient client;
@@ -119,18 +130,23 @@ public final class NodeGroupReconciler {
         group = releaseFromDesiredSize(seen, now);
         boolean deleting = deleteReleased(seen, group);
         deleteNodesWithoutServer(seen);
-        int created;
-        try {
-            created = createMissingServers(seen, group, now);
-        } catch (ProviderException e) {
+        CreateRound round = createMissingServers(seen, group, now);
+        WrittenStatus written = writeStatus(seen, group, round, now);
+        reportSettled(seen, written.settled(), now);
+        if (round.failure() != null) {
+            ProviderException e = round.failure();
             metrics.nodeProvisioningFailed(group.getMetadata().getName(), providerErrorReason(e));
             markProviderError(group, e);
             throw e;
         }
-        NodeGroup written = writeStatus(seen, group, created, now);
+        NodeGroup after = written.group();
         recordProvisioningTimes(seen);
-        publishSizes(written != null ? written : group, seen);
-        boolean inFlight = deleting || created > 0 || seen.servers().stream().anyMatch(s -> !ready(seen.links().nodeOf(s)));
+        publishSizes(after != null ? after : group, seen);
+        if (written.openRequests() > 0) {
+            return PENDING_CREATE_RECHECK;
+        }
+        boolean inFlight = deleting || round.sent() > 0
+                || seen.servers().stream().anyMatch(s -> !ready(seen.links().nodeOf(s)));
         return inFlight ? IN_FLIGHT_RECHECK : null;
     }
 
@@ -309,40 +325,134 @@ public final class NodeGroupReconciler {
 
     // ---- step: create missing servers ----
 
-    private int createMissingServers(Observed seen, NodeGroup group, Instant now) throws ProviderException {
+    /**
+     * What the create step did: per request id the add call's outcome, the requests recorded but never sent (or
+     * certainly refused), and the provider failure that stopped it, if any.
+     */
+    private record CreateRound(Map<String, CreateOutcome> outcomes, Set<String> dropped, ProviderException failure) {
+        static final CreateRound NONE = new CreateRound(Map.of(), Set.of(), null);
+
+        int sent() {
+            return outcomes.size();
+        }
+    }
+
+    /**
+     * Asks for every missing server at once. Each request is first recorded durably (a {@code Creating} entry in
+     * {@code status.nodes} with its request id, all in one status write), then its add call is sent; the server
+     * is matched to the request when the cloud lists it, by this process or by a new leader after a crash, so a
+     * request never makes a second server and waiting for the listing is not a failure.
+     */
+    private CreateRound createMissingServers(Observed seen, NodeGroup group, Instant now) {
         var spec = group.getSpec();
-        Set<String> released = releasedNames(group);
-        long active = seen.servers().stream().filter(s -> !released.contains(nameOf(seen, s))).count();
+        List<ProviderServer> listed = activeServers(seen, group);
+        PendingCreates.Settled settled = PendingCreates.settle(group.getStatus() == null ? null
+                : group.getStatus().getNodes(), listed, server -> nameOf(seen, server), Set.of(), now, CREATE_SETTLE_TIME,
+                provisioningTimeout);
+        long active = listed.size() + settled.open().size();
         int desired = clamp(currentDesired(group.getStatus(), seen), spec.getMinNodes(), spec.getMaxNodes());
         long missing = Math.min(desired, spec.getMaxNodes()) - active;
         if (missing <= 0) {
-            return 0;
+            return CreateRound.NONE;
         }
         String name = group.getMetadata().getName();
         if (backoff.backedOff(name, now) && active >= spec.getMinNodes()) {
             LOG.info("NodeGroup {} is backed off after {}; not creating {} server(s) now", seen.target().key(),
                     backoff.reason(name, now), missing);
-            return 0;
+            return CreateRound.NONE;
         }
         String offering = spec.getPreferredInstanceType() != null && !spec.getPreferredInstanceType().isBlank()
                 ? spec.getPreferredInstanceType() : spec.getOfferingIDs().get(0);
-        int created = 0;
+        List<NodeGroupNodeStatus> requests = new ArrayList<>();
         for (long i = 0; i < missing; i++) {
-            // the slot makes retries of the same missing server reuse one request id; the time window gives a
-            // create whose server never appeared a fresh id once the provisioning timeout has passed
-            long window = now.toEpochMilli() / Math.max(1, provisioningTimeout.toMillis());
-            String requestId = group.getMetadata().getUid() + "/" + (active + i + 1) + "/" + desired + "/" + window;
-            ProviderServer server = provider.createServer(seen.target(), offering, requestId);
-            LOG.info("created server {} ({}) for NodeGroup {}", server.id(), server.hostname(), seen.target().key());
-            created++;
+            NodeGroupNodeStatus e = new NodeGroupNodeStatus();
+            e.setRequestID(group.getMetadata().getUid() + "/" + now.toEpochMilli() + "/" + (i + 1));
+            e.setStatus(PendingCreates.CREATING);
+            e.setInstanceType(offering);
+            e.setCreatedAt(StatusMerge.format(now));
+            requests.add(e);
         }
-        return created;
+        // The intent first: a crash after an add call then leaves a record a successor adopts the server by.
+        StatusWriter.Outcome recorded = statusWriter.update(ns(group), name, group, s -> {
+            List<NodeGroupNodeStatus> nodes = s.getNodes() == null ? new ArrayList<>() : new ArrayList<>(s.getNodes());
+            nodes.addAll(requests);
+            s.setNodes(sorted(nodes));
+            return s;
+        });
+        if (!recorded.written()) {
+            LOG.info("NodeGroup {} is gone or its status could not record the creates; not creating now",
+                    seen.target().key());
+            return CreateRound.NONE;
+        }
+        Map<String, CreateOutcome> outcomes = new LinkedHashMap<>();
+        Set<String> dropped = new HashSet<>();
+        ProviderException failure = null;
+        for (NodeGroupNodeStatus request : requests) {
+            String id = request.getRequestID();
+            if (failure != null) {
+                dropped.add(id); // never sent: the cloud refused one already
+                continue;
+            }
+            try {
+                CreateOutcome outcome = provider.requestServer(seen.target(), offering, id);
+                outcomes.put(id, outcome);
+                if (outcome instanceof CreateOutcome.Created c) {
+                    LOG.info("created server {} ({}) for NodeGroup {}", c.server().id(), c.server().hostname(),
+                            seen.target().key());
+                }
+            } catch (ProviderException e) {
+                dropped.add(id); // certainly not made
+                failure = e;
+            }
+        }
+        LOG.info("NodeGroup {}: {} add call(s) sent for {} missing server(s)", seen.target().key(), outcomes.size(),
+                missing);
+        return new CreateRound(outcomes, dropped, failure);
+    }
+
+    private List<ProviderServer> activeServers(Observed seen, NodeGroup group) {
+        Set<String> released = releasedNames(group);
+        return seen.servers().stream().filter(s -> !released.contains(nameOf(seen, s))).toList();
+    }
+
+    /** Says what became of requests whose server never appeared. */
+    private void reportSettled(Observed seen, PendingCreates.Settled settled, Instant now) {
+        if (settled == null) {
+            return;
+        }
+        settled.matched().forEach((request, server) -> LOG.info("NodeGroup {}: server {} ({}) is the one asked for "
+                + "by request {}", seen.target().key(), server.id(), server.hostname(), request));
+        for (NodeGroupNodeStatus e : settled.unconfirmed()) {
+            String message = "no server appeared within " + CREATE_SETTLE_TIME + " for create request "
+                    + e.getRequestID() + " whose outcome was unknown; asking again";
+            LOG.warn("NodeGroup {}: {}", seen.target().key(), message);
+            events.warning(ref(seen.group()), "CreateNotConfirmed", message);
+        }
+        for (NodeGroupNodeStatus e : settled.timedOut()) {
+            String message = "VPSie accepted create request " + e.getRequestID() + " but listed no server for it "
+                    + "within " + provisioningTimeout + "; giving the request up";
+            LOG.warn("NodeGroup {}: {}", seen.target().key(), message);
+            events.warning(ref(seen.group()), "ScaleUpTimedOut", message);
+            metrics.nodeProvisioningFailed(seen.group().getMetadata().getName(), "TimedOut");
+        }
+        if (!settled.timedOut().isEmpty()) {
+            backoff.failed(seen.group().getMetadata().getName(), "ScaleUpTimedOut", now);
+        }
     }
 
     // ---- step: write status ----
 
-    private NodeGroup writeStatus(Observed seen, NodeGroup group, int created, Instant now) {
+    /** The stored group after the write, the open create requests in it, and what became of the others. */
+    private record WrittenStatus(NodeGroup group, int openRequests, PendingCreates.Settled settled) {
+    }
+
+    private WrittenStatus writeStatus(Observed seen, NodeGroup group, CreateRound round, Instant now) {
         var spec = group.getSpec();
+        List<ProviderServer> listed = activeServers(seen, group);
+        List<ProviderServer> named = round.outcomes().values().stream()
+                .filter(o -> o instanceof CreateOutcome.Created).map(o -> ((CreateOutcome.Created) o).server())
+                .toList();
+        AtomicReference<PendingCreates.Settled> settledRef = new AtomicReference<>();
         Set<String> stillThere = new HashSet<>();
         seen.nodes().forEach(n -> stillThere.add(n.getMetadata().getName()));
         seen.servers().forEach(s -> stillThere.add(nameOf(seen, s)));
@@ -360,12 +470,24 @@ public final class NodeGroupReconciler {
                     }
                 }
             }
+            Set<String> entered = new HashSet<>();
             for (ProviderServer server : seen.servers()) {
                 String nodeName = nameOf(seen, server);
                 if (!released.contains(nodeName)) {
                     nodes.add(serverEntry(server, seen.links().nodeOf(server), nodeName));
+                    entered.add(server.id());
                 }
             }
+            for (ProviderServer server : named) {
+                if (entered.add(server.id())) {
+                    nodes.add(serverEntry(server, null, server.hostname())); // named by VPSie, not listed yet
+                }
+            }
+            PendingCreates.Settled settled = PendingCreates.settle(withOutcomes(s.getNodes(), round), listed,
+                    server -> nameOf(seen, server), named.stream().map(ProviderServer::hostname).toList(), now,
+                    CREATE_SETTLE_TIME, provisioningTimeout);
+            settledRef.set(settled);
+            nodes.addAll(settled.open());
             s.setNodes(sorted(nodes));
             s.setDesiredNodes(desired);
             s.setCurrentNodes(registered);
@@ -378,7 +500,7 @@ public final class NodeGroupReconciler {
             List<NodeGroupCondition> conditions = new ArrayList<>();
             conditions.add(new NodeGroupCondition(NodeGroupCondition.TYPE_READY, NodeGroupCondition.STATUS_TRUE,
                     "Reconciled", readyNodes + " of " + desired + " nodes ready"));
-            boolean scaling = created > 0 || nodes.stream().anyMatch(e -> !"Ready".equals(e.getStatus()));
+            boolean scaling = round.sent() > 0 || nodes.stream().anyMatch(e -> !"Ready".equals(e.getStatus()));
             conditions.add(new NodeGroupCondition(NodeGroupCondition.TYPE_SCALING,
                     scaling ? NodeGroupCondition.STATUS_TRUE : NodeGroupCondition.STATUS_FALSE,
                     scaling ? "NodesInFlight" : "Stable", scaling ? "servers are being created or deleted" : ""));
@@ -391,7 +513,37 @@ public final class NodeGroupReconciler {
             s.setConditions(conditions);
             return s;
         });
-        return outcome.group();
+        PendingCreates.Settled settled = settledRef.get();
+        return new WrittenStatus(outcome.group(), settled == null ? 0 : settled.open().size(),
+                outcome.written() ? settled : null);
+    }
+
+    /**
+     * The stored entries with this pass's add calls applied: a request the cloud refused (or that was never sent)
+     * is dropped, one it named the server of is done (that server has its own entry), one it accepted is
+     * {@code Requested}; one whose outcome is unknown stays {@code Creating}.
+     */
+    private static List<NodeGroupNodeStatus> withOutcomes(List<NodeGroupNodeStatus> stored, CreateRound round) {
+        List<NodeGroupNodeStatus> out = new ArrayList<>();
+        if (stored == null) {
+            return out;
+        }
+        for (NodeGroupNodeStatus e : stored) {
+            if (!PendingCreates.isPending(e)) {
+                out.add(e);
+                continue;
+            }
+            String id = e.getRequestID();
+            CreateOutcome outcome = round.outcomes().get(id);
+            if (round.dropped().contains(id) || outcome instanceof CreateOutcome.Created) {
+                continue;
+            }
+            if (outcome instanceof CreateOutcome.Accepted) {
+                e.setStatus(PendingCreates.REQUESTED);
+            }
+            out.add(e);
+        }
+        return out;
     }
 
     private static NodeGroupCondition capacity(String type, boolean at) {

@@ -21,8 +21,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
@@ -93,9 +95,19 @@ public final class SnapshotFactory {
         }
         List<NodeGroupInfo> groups = new ArrayList<>();
         byName.values().stream().filter(i -> i != null).forEach(groups::add);
+        // Nodes a group released from its desired size (a Deleting entry in its status) are on their way out: the
+        // planner must count them neither in the group's size nor as the nodes it is waiting for.
+        Set<String> released = new HashSet<>();
+        for (NodeGroup g : nodeGroups) {
+            if (g.getStatus() != null && g.getStatus().getNodes() != null) {
+                g.getStatus().getNodes().stream().filter(e -> NodeGroupReconciler.DELETING.equals(e.getStatus()))
+                        .forEach(e -> released.add(g.getMetadata().getName() + "/" + e.getNodeName()));
+            }
+        }
         List<NodeInfo> nodes = new ArrayList<>();
         for (Node n : nodeList) {
-            convert(() -> nodes.add(ClusterObjectConverter.toNodeInfo(n)), "node " + n.getMetadata().getName(), warn);
+            convert(() -> nodes.add(releasedAsDeleting(ClusterObjectConverter.toNodeInfo(n), released)),
+                    "node " + n.getMetadata().getName(), warn);
         }
         List<PodInfo> pods = new ArrayList<>();
         for (Pod p : podList) {
@@ -137,6 +149,14 @@ public final class SnapshotFactory {
                 return lastOfferings.getOrDefault(datacenter, List.of());
             }
         }
+    }
+
+    private static NodeInfo releasedAsDeleting(NodeInfo n, Set<String> released) {
+        if (n.deleting() || !released.contains(n.nodeGroup() + "/" + n.name())) {
+            return n;
+        }
+        return new NodeInfo(n.name(), n.labels(), n.annotations(), n.taints(), n.allocatable(), n.ready(),
+                n.unschedulable(), n.creationTimestamp(), n.providerId(), true);
     }
 
     private static NodeGroupInfo withoutScaleUp(NodeGroupInfo g) {

@@ -94,4 +94,12 @@ public final class ClusterSnapshot {
     public List<NodeInfo> nodesOf(String group) {
         return nodesByGroup.getOrDefault(group, List.of());
     }
+
+    /**
+     * The group's registered nodes that are part of its size: a node being deleted (released from the desired
+     * size, or with a deletion timestamp) is neither part of the size nor a stand-in for an upcoming node.
+     */
+    public int sizedNodesOf(String group) {
+        return (int) nodesOf(group).stream().filter(n -> !n.deleting()).count();
+    }
 }

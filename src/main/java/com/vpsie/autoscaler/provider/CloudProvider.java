@@ -19,6 +19,16 @@ public interface CloudProvider {
      */
     ProviderServer createServer(ProviderGroup group, String offeringId, String requestId) throws ProviderException;
 
+    /**
+     * Sends one add call for the group and returns what it achieved without waiting for the server to be listed;
+     * the caller matches the server when it appears and never sends {@code requestId} twice. The default waits as
+     * {@link #createServer} does, for clouds that name their servers at once.
+     */
+    default CreateOutcome requestServer(ProviderGroup group, String offeringId, String requestId)
+            throws ProviderException {
+        return new CreateOutcome.Created(createServer(group, offeringId, requestId));
+    }
+
     /** Deletes the named server; deleting one that is already gone succeeds. */
     void deleteServer(ProviderGroup group, String serverId) throws ProviderException;
 

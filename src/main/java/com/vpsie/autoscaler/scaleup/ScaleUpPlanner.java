@@ -96,7 +96,7 @@ public final class ScaleUpPlanner {
     private static void addUpcomingNodes(ClusterSnapshot snapshot, SimulatedCluster cluster,
                                          Map<String, Map<String, NodeTemplates.Result>> templates) {
         for (NodeGroupInfo group : new TreeMap<>(snapshot.nodeGroups()).values()) {
-            int missing = group.desiredNodes() - snapshot.nodesOf(group.name()).size();
+            int missing = group.desiredNodes() - snapshot.sizedNodesOf(group.name());
             Optional<NodeTemplate> template = templates.get(group.name()).values().stream()
                     .map(NodeTemplates.Result::template).filter(t -> t != null).findFirst();
             if (missing <= 0 || template.isEmpty()) {
@@ -154,7 +154,7 @@ public final class ScaleUpPlanner {
                                                  List<Plan.NoScaleUp> noScaleUp) {
         Map<String, Integer> headroom = new HashMap<>();
         for (NodeGroupInfo group : snapshot.nodeGroups().values()) {
-            int size = Math.max(group.desiredNodes(), snapshot.nodesOf(group.name()).size());
+            int size = Math.max(group.desiredNodes(), snapshot.sizedNodesOf(group.name()));
             // one pass never adds more than maxNodesPerScaleUp to a group, however many rounds pick it
             headroom.put(group.name(), Math.max(0, Math.min(group.maxNodes() - size, settings.maxNodesPerScaleUp())));
         }
@@ -227,7 +227,7 @@ public final class ScaleUpPlanner {
 
     /** Whether the per-pass cap, not maxNodes, is what limits this group. */
     private static boolean capReachedFirst(ClusterSnapshot snapshot, NodeGroupInfo group, PlannerSettings settings) {
-        int size = Math.max(group.desiredNodes(), snapshot.nodesOf(group.name()).size());
+        int size = Math.max(group.desiredNodes(), snapshot.sizedNodesOf(group.name()));
         return group.maxNodes() - size > settings.maxNodesPerScaleUp();
     }
 

@@ -3,8 +3,10 @@ package com.vpsie.autoscaler.sim;
 import com.vpsie.autoscaler.provider.vpsie.VpsieWire;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +44,13 @@ public final class SimCloud {
     private final Map<Long, Group> groups = new LinkedHashMap<>();
     private final Map<Long, SimNode> nodes = new LinkedHashMap<>();
     private final Map<String, List<VpsieWire.OfferDto>> offers = new LinkedHashMap<>();
+    /** When each server first shows in listings (creation plus the listing lag then in force). */
+    private final Map<Long, Instant> listedFrom = new HashMap<>();
+    /** Servers asked to go, and when they vanish from listings (the delete lag then in force). */
+    private final Map<Long, Instant> goneAt = new HashMap<>();
     private long sequence;
+    private Duration listingLag = Duration.ZERO;
+    private Duration deleteLag = Duration.ZERO;
     private Duration readyAfter = Duration.ofSeconds(30);
     private int maxWorkersPerCluster = Integer.MAX_VALUE;
     private boolean nodesCarryGroupId = true;
@@ -58,6 +66,29 @@ public final class SimCloud {
     /** How long a new server reports "provisioning" before "running". */
     public synchronized SimCloud readyAfter(Duration delay) {
         readyAfter = delay;
+        return this;
+    }
+
+    /**
+     * How long a new server stays out of listings (the cluster with its nodes, group counts, VMs), as VPSie's
+     * eventually consistent listing does; the machine itself boots meanwhile. Applies to servers added after.
+     */
+    public synchronized SimCloud listingLag(Duration lag) {
+        listingLag = nonNegative(lag, "listing lag");
+        return this;
+    }
+
+    /** Whether new servers stay out of the listings for a while. */
+    public synchronized boolean lagsListing() {
+        return !listingLag.isZero();
+    }
+
+    /**
+     * How long a deleted server keeps being listed, as {@code deleting}, before it is gone; the machine stops at
+     * once. Applies to deletions after.
+     */
+    public synchronized SimCloud deleteLag(Duration lag) {
+        deleteLag = nonNegative(lag, "delete lag");
         return this;
     }
 
@@ -124,9 +155,10 @@ public final class SimCloud {
     synchronized List<VpsieWire.NodeGroupDto> groupsOf(String clusterId) throws SimError {
         Cluster c = cluster(clusterId);
         List<VpsieWire.NodeGroupDto> out = new ArrayList<>();
+        List<SimNode> listed = listed();
         for (Group g : groups.values()) {
             if (g.clusterId.equals(clusterId)) {
-                int count = (int) nodes.values().stream().filter(n -> g.id == orZero(n.groupId())).count();
+                int count = (int) listed.stream().filter(n -> g.id == orZero(n.groupId())).count();
                 VpsieWire.OfferDto size = offer(c.datacenter, g.boxsizeId).orElse(null);
                 out.add(new VpsieWire.NodeGroupDto(g.id, g.name, g.identifier, g.boxsizeId, c.numericId,
                         c.datacenter, size == null ? null : size.cpu(), size == null ? null : size.ram(),
@@ -146,6 +178,7 @@ public final class SimCloud {
 
     synchronized SimNode addWorker(String clusterId, long groupId) throws SimError {
         Group g = group(clusterId, groupId);
+        purge();
         long workers = nodes.values().stream().filter(n -> n.clusterId().equals(clusterId) && !n.master()).count();
         if (workers >= maxWorkersPerCluster) {
             throw new SimError(200, "Node count exceeds the allowed limit for your plan");
@@ -155,18 +188,19 @@ public final class SimCloud {
 
     synchronized void deleteWorker(String clusterId, String identifier) throws SimError {
         cluster(clusterId);
+        purge();
         SimNode node = nodes.values().stream()
                 .filter(n -> n.clusterId().equals(clusterId) && n.identifier().equals(identifier))
                 .findFirst().orElseThrow(() -> new SimError(404, "Node not found"));
         if (node.master()) {
             throw new SimError(400, "The control-plane node cannot be deleted");
         }
-        nodes.remove(node.id());
+        remove(node.id());
     }
 
     synchronized VpsieWire.ClusterDto clusterWithNodes(String clusterId) throws SimError {
         Cluster c = cluster(clusterId);
-        List<VpsieWire.ClusterNodeDto> list = nodes.values().stream()
+        List<VpsieWire.ClusterNodeDto> list = listed().stream()
                 .filter(n -> n.clusterId().equals(clusterId)).map(this::nodeDto).toList();
         return new VpsieWire.ClusterDto(c.identifier, c.name, list);
     }
@@ -174,16 +208,16 @@ public final class SimCloud {
     synchronized List<VpsieWire.ClusterSummaryDto> clusterSummaries() {
         return clusters.values().stream()
                 .map(c -> new VpsieWire.ClusterSummaryDto(c.identifier, c.name,
-                        (int) nodes.values().stream().filter(n -> n.clusterId().equals(c.identifier)).count()))
+                        (int) listed().stream().filter(n -> n.clusterId().equals(c.identifier)).count()))
                 .toList();
     }
 
     synchronized List<VpsieWire.VmDto> vms() {
-        return nodes.values().stream().map(this::vmDto).toList();
+        return listed().stream().map(this::vmDto).toList();
     }
 
     synchronized VpsieWire.VmDto vm(long id) throws SimError {
-        SimNode n = nodes.get(id);
+        SimNode n = listed().stream().filter(x -> x.id() == id).findFirst().orElse(null);
         if (n == null) {
             throw new SimError(404, "VM not found");
         }
@@ -191,9 +225,11 @@ public final class SimCloud {
     }
 
     synchronized void deleteVm(long id) throws SimError {
-        if (nodes.remove(id) == null) {
+        purge();
+        if (!nodes.containsKey(id)) {
             throw new SimError(404, "VM not found");
         }
+        remove(id);
     }
 
     /** A node as both clients read it: ours the ids and addresses, VPSie's Go client {@code ip}, role and size. */
@@ -201,21 +237,27 @@ public final class SimCloud {
         VpsieWire.OfferDto size = n.boxsizeId() == null ? null : offer(n.datacenter(), n.boxsizeId()).orElse(null);
         return new VpsieWire.ClusterNodeDto(n.id(), n.identifier(), n.hostname(), n.ip(), n.ip(),
                 n.master() ? 1 : 2, nodesCarryGroupId ? n.groupId() : null, n.boxsizeId(),
-                orZero(datacenterNumericId(n)), n.status(clock.instant()), VpsieWire.formatTimestamp(n.createdAt()),
+                orZero(datacenterNumericId(n)), status(n), VpsieWire.formatTimestamp(n.createdAt()),
                 n.ip(), n.master() ? VpsieWire.ROLE_MASTER : VpsieWire.ROLE_WORKER,
                 size == null ? null : size.cpu(), size == null ? null : size.ram(), size == null ? null : size.disk());
     }
 
     // ---- inspection ----
 
-    /** The workers of a node group, oldest first. */
+    /**
+     * The workers of a node group, oldest first, whether listed yet or not; servers asked to go are not among them
+     * (their machines are stopped even while the listing still shows them).
+     */
     public synchronized List<SimNode> workers(String clusterId, long groupId) {
+        purge();
         return nodes.values().stream().filter(n -> n.clusterId().equals(clusterId) && orZero(n.groupId()) == groupId)
+                .filter(n -> !goneAt.containsKey(n.id()))
                 .sorted(Comparator.comparingLong(SimNode::id)).toList();
     }
 
-    /** Every server of every cluster, control-plane nodes included. */
+    /** Every server of every cluster, control-plane nodes included, listed or not, deleting ones included. */
     public synchronized List<SimNode> allNodes() {
+        purge();
         return List.copyOf(nodes.values());
     }
 
@@ -226,9 +268,10 @@ public final class SimCloud {
     /** Workers whose servers are running now (the simulated kubelets register these as Nodes). */
     public synchronized List<RunningWorker> runningWorkers() {
         List<RunningWorker> out = new ArrayList<>();
+        purge();
         for (SimNode n : nodes.values()) {
             Group g = n.groupId() == null ? null : groups.get(n.groupId());
-            if (g == null || !"running".equals(n.status(clock.instant()))) {
+            if (g == null || goneAt.containsKey(n.id()) || !"running".equals(n.status(clock.instant()))) {
                 continue;
             }
             out.add(new RunningWorker(n, g.name, offer(n.datacenter(), n.boxsizeId()).orElse(null)));
@@ -245,11 +288,54 @@ public final class SimCloud {
         SimNode node = new SimNode(id, uuid(id), hostPrefix + id, clusterId, groupId, boxsize, datacenter,
                 "10.0." + (id / 250) % 250 + "." + (id % 250 + 2), now, now.plus(untilReady));
         nodes.put(id, node);
+        // A cluster's starting servers are listed at once; only what is added through the API lags.
+        listedFrom.put(id, untilReady.isZero() ? now : now.plus(listingLag));
         return node;
     }
 
+    /** Servers the listings show now: made longer ago than the listing lag, and not yet gone after a delete. */
+    private List<SimNode> listed() {
+        purge();
+        Instant now = clock.instant();
+        return nodes.values().stream().filter(n -> !now.isBefore(listedFrom.getOrDefault(n.id(), now))).toList();
+    }
+
+    /** Deletes a server: at once, or (with a delete lag) it lists as deleting until the lag has passed. */
+    private void remove(long id) {
+        if (deleteLag.isZero()) {
+            forget(id);
+        } else {
+            goneAt.putIfAbsent(id, clock.instant().plus(deleteLag));
+        }
+    }
+
+    /** Drops the servers whose delete lag has passed. */
+    private void purge() {
+        Instant now = clock.instant();
+        List<Long> gone = goneAt.entrySet().stream().filter(e -> !now.isBefore(e.getValue())).map(Map.Entry::getKey)
+                .toList();
+        gone.forEach(this::forget);
+    }
+
+    private void forget(long id) {
+        nodes.remove(id);
+        listedFrom.remove(id);
+        goneAt.remove(id);
+    }
+
+    private String status(SimNode n) {
+        return goneAt.containsKey(n.id()) ? "deleting" : n.status(clock.instant());
+    }
+
+    private static Duration nonNegative(Duration d, String what) {
+        if (d == null || d.isNegative()) {
+            throw new IllegalArgumentException(what + " must be zero or more, got " + d);
+        }
+        return d;
+    }
+
     private VpsieWire.VmDto vmDto(SimNode n) {
-        return new VpsieWire.VmDto(n.id(), n.identifier(), n.hostname(), n.status(clock.instant()), n.ip(),
+        return new VpsieWire.VmDto(n.id(), n.identifier(), n.hostname(), status(n), n.ip(),
                 n.boxsizeId(), datacenterNumericId(n), VpsieWire.formatTimestamp(n.createdAt()));
     }
 

@@ -25,6 +25,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +47,11 @@ import org.slf4j.LoggerFactory;
  * <p>Faults are injected per endpoint, once, n times or until cleared: a status such as 429 with Retry-After or
  * 503, a delay past the client's deadline, HTTP 200 with {@code error: true}, malformed JSON, the plan-limit
  * error, and a reply lost after the server was made. Everything it received is recorded for tests.
+ *
+ * <p>Production behaviour is off by default (unit tests want the instant, reliable cloud) and switched on per
+ * simulator: listing lag (a new server lists only after a while, and the add call then never names it), delete lag
+ * (a deleted server lists as deleting for a while), slow add calls, a seeded fraction of 503s and periodic 503
+ * bursts on every endpoint, and a token endpoint that is down for a while after the start.
  */
 public final class VpsieSimulator implements AutoCloseable {
 
@@ -73,6 +79,16 @@ public final class VpsieSimulator implements AutoCloseable {
     private Duration tokenLifetime = Duration.ofHours(1);
     private Duration latency = Duration.ZERO;
     private boolean addWorkerNamesServer;
+    private Duration addWorkerDelay = Duration.ZERO;
+    private double serverErrorFraction;
+    private Random serverErrorRandom = new Random(0);
+    private Duration burstEvery = Duration.ZERO;
+    private Duration burstLength = Duration.ZERO;
+    private Duration tokenDownFor = Duration.ZERO;
+    /** Origin of the token outage: the start, or when the outage was set on a running simulator. */
+    private Instant tokenDownFrom;
+    /** When {@link #start} was called, on the simulator's clock: the origin of bursts and of the token outage. */
+    private Instant startedAt;
 
     private final AtomicInteger tokenSequence = new AtomicInteger();
     private final Map<SimEndpoint, AtomicInteger> active = new EnumMap<>(SimEndpoint.class);
@@ -121,6 +137,12 @@ public final class VpsieSimulator implements AutoCloseable {
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
+        synchronized (lock) {
+            startedAt = clock.instant();
+            if (tokenDownFrom == null) {
+                tokenDownFrom = startedAt;
+            }
+        }
         LOG.debug("VPSie simulator listening on {}", baseUrl());
         return this;
     }
@@ -230,6 +252,75 @@ public final class VpsieSimulator implements AutoCloseable {
         return this;
     }
 
+    /**
+     * How long a server added through the API stays out of the listings (see {@link SimCloud#listingLag}); the
+     * add call then answers {@code data: true} without naming it, whatever {@link #addWorkerNamesServer} says,
+     * as VPSie does.
+     */
+    public VpsieSimulator listingLag(Duration lag) {
+        cloud.listingLag(lag);
+        return this;
+    }
+
+    /** How long a deleted server keeps listing as deleting (see {@link SimCloud#deleteLag}). */
+    public VpsieSimulator deleteLag(Duration lag) {
+        cloud.deleteLag(lag);
+        return this;
+    }
+
+    /** Add-worker calls take this long before the server is made and the call answered. */
+    public VpsieSimulator addWorkerDelay(Duration delay) {
+        synchronized (lock) {
+            addWorkerDelay = requireNonNegative(delay, "add-worker delay");
+        }
+        return this;
+    }
+
+    /**
+     * Answers this fraction (0 to 1) of the requests of every endpoint, the token endpoint included, with a 503
+     * before doing anything, chosen by a random sequence seeded with {@code seed} so a run can be repeated.
+     */
+    public VpsieSimulator serverErrors(double fraction, long seed) {
+        if (!(fraction >= 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("server error fraction must be within 0..1, got " + fraction);
+        }
+        synchronized (lock) {
+            serverErrorFraction = fraction;
+            serverErrorRandom = new Random(seed);
+        }
+        return this;
+    }
+
+    /**
+     * Every {@code every} since {@link #start}, answers every request of every endpoint with a 503 for
+     * {@code length} (an outage burst). Zero {@code every} turns bursts off.
+     */
+    public VpsieSimulator serverErrorBursts(Duration every, Duration length) {
+        requireNonNegative(every, "burst period");
+        requireNonNegative(length, "burst length");
+        if (!every.isZero() && length.compareTo(every) >= 0) {
+            throw new IllegalArgumentException("a burst (" + length + ") must be shorter than its period (" + every
+                    + ")");
+        }
+        synchronized (lock) {
+            burstEvery = every;
+            burstLength = length;
+        }
+        return this;
+    }
+
+    /**
+     * The token endpoint answers 503 for this long after {@link #start}, or from now on a simulator that is
+     * already running (static tokens keep working).
+     */
+    public VpsieSimulator tokenEndpointDownFor(Duration down) {
+        synchronized (lock) {
+            tokenDownFor = requireNonNegative(down, "token endpoint outage");
+            tokenDownFrom = startedAt == null ? null : clock.instant();
+        }
+        return this;
+    }
+
     // ---- faults ----
 
     /** Applies the fault to the next request of the endpoint. */
@@ -326,6 +417,14 @@ public final class VpsieSimulator implements AutoCloseable {
             throws IOException, InterruptedException {
         SimEndpoint endpoint = r.endpoint();
         sleep(currentLatency());
+        String outage = productionFault(endpoint);
+        if (outage != null) {
+            answer(exchange, r, method, rawPath, null, Reply.json(503, envelopeError(503, outage)));
+            return;
+        }
+        if (endpoint == SimEndpoint.ADD_WORKER) {
+            sleep(currentAddWorkerDelay());
+        }
         String principal = null;
         if (endpoint != SimEndpoint.AUTH) {
             principal = authenticate(exchange);
@@ -449,7 +548,8 @@ public final class VpsieSimulator implements AutoCloseable {
                     synchronized (lock) {
                         names = addWorkerNamesServer;
                     }
-                    yield names ? ok(cloud.nodeDto(node)) : ok(true);
+                    // a server the listing does not show yet is not named either
+                    yield names && !cloud.lagsListing() ? ok(cloud.nodeDto(node)) : ok(true);
                 }
                 case DELETE_WORKER -> {
                     if (effect) {
@@ -523,6 +623,40 @@ public final class VpsieSimulator implements AutoCloseable {
             }
             return standingFaults.get(endpoint);
         }
+    }
+
+    /** Why the standing production-like faults refuse this request now, or null. */
+    private String productionFault(SimEndpoint endpoint) {
+        synchronized (lock) {
+            if (startedAt == null) {
+                return null;
+            }
+            Duration since = Duration.between(startedAt, clock.instant());
+            boolean tokenDown = Duration.between(tokenDownFrom, clock.instant()).compareTo(tokenDownFor) < 0;
+            if (endpoint == SimEndpoint.AUTH && tokenDown) {
+                return "token service unavailable (down for the first " + tokenDownFor.toSeconds() + " s)";
+            }
+            if (!burstEvery.isZero() && since.toMillis() % burstEvery.toMillis() < burstLength.toMillis()) {
+                return "service unavailable (burst)";
+            }
+            if (serverErrorFraction > 0 && serverErrorRandom.nextDouble() < serverErrorFraction) {
+                return "service unavailable";
+            }
+            return null;
+        }
+    }
+
+    private Duration currentAddWorkerDelay() {
+        synchronized (lock) {
+            return addWorkerDelay;
+        }
+    }
+
+    private static Duration requireNonNegative(Duration d, String what) {
+        if (d == null || d.isNegative()) {
+            throw new IllegalArgumentException(what + " must be zero or more, got " + d);
+        }
+        return d;
     }
 
     private Duration currentLatency() {

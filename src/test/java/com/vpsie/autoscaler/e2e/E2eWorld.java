@@ -244,6 +244,11 @@ final class E2eWorld implements AutoCloseable {
 
     /** Pods of {@value #POD_CPU} each, two to a node; nothing runs them, so deletion needs no grace. */
     Deployment createDeployment(int replicas) {
+        return createDeployment(replicas, POD_CPU);
+    }
+
+    /** Pods of {@code cpu} each (above half of {@value #POD_CPU}'s node, one pod to a node). */
+    Deployment createDeployment(int replicas, String cpu) {
         Map<String, String> labels = Map.of("app", APP);
         Deployment d = new DeploymentBuilder()
                 .withNewMetadata().withName(APP).endMetadata()
@@ -251,7 +256,7 @@ final class E2eWorld implements AutoCloseable {
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
                 .withNewSpec().withTerminationGracePeriodSeconds(0L)
                 .addNewContainer().withName("app").withImage("registry.invalid/e2e:1")
-                .withNewResources().addToRequests("cpu", new Quantity(POD_CPU))
+                .withNewResources().addToRequests("cpu", new Quantity(cpu))
                 .addToRequests("memory", new Quantity("256Mi")).endResources()
                 .endContainer().endSpec().endTemplate().endSpec().build();
         return client.apps().deployments().inNamespace(ns).resource(d).create();

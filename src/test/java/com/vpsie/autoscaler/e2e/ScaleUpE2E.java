@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * Scale-up through the real scheduler and controllers: a Deployment outgrows its one node, the kube-scheduler marks
  * the extra pods Unschedulable, the autoscaler raises the group's desired size, the simulator makes the servers,
  * simulated kubelets register them, the scheduler binds the pods and every pod runs. {@code -De2e.repeat=N} repeats
- * the scenario (each in a fresh world) and prints the latencies of all rounds together.
+ * the scenario (each in a fresh world) and prints the latencies of all rounds together; {@code
+ * -De2e.listingLagSeconds=N} makes the simulator list a new server only N seconds after its add call, as VPSie does.
  */
 @RealKubernetes
 class ScaleUpE2E {
@@ -46,10 +47,12 @@ class ScaleUpE2E {
             oneRound(kube, round, ControllerAccess.chartRbac(), toCreate, toRunning);
         }
         var heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-        System.out.printf(Locale.ROOT, "[e2e] scale-up over %d round(s): unschedulable -> create call %s; "
+        System.out.printf(Locale.ROOT, "[e2e] scale-up over %d round(s), listing lag %d s: unschedulable -> create "
+                        + "call %s; "
                         + "unschedulable -> Running %s (targets for reference: p50 <= 1500 ms, p99 <= 2500 ms); "
                         + "heap used %d MiB of %d MiB committed (controller, simulator and test share this JVM)%n",
-                rounds, E2eWorld.p50p99(toCreate), E2eWorld.p50p99(toRunning), heap.getUsed() >> 20,
+                rounds, listingLag().toSeconds(), E2eWorld.p50p99(toCreate), E2eWorld.p50p99(toRunning),
+                heap.getUsed() >> 20,
                 heap.getCommitted() >> 20);
     }
 
@@ -57,6 +60,7 @@ class ScaleUpE2E {
     static void oneRound(KubeControlPlane kube, int round, ControllerAccess access, List<Long> toCreate,
                          List<Long> toRunning) throws Exception {
         try (E2eWorld world = E2eWorld.start(kube, "scale-up", Duration.ofSeconds(1), access)) {
+            world.vpsie.listingLag(listingLag());
             world.createGroup(1, MAX_NODES, null);
             AtomicInteger maxDesired = new AtomicInteger();
             AtomicInteger maxCurrent = new AtomicInteger();
@@ -118,6 +122,10 @@ class ScaleUpE2E {
                 groupWatch.close();
             }
         }
+    }
+
+    private static Duration listingLag() {
+        return Duration.ofSeconds(Long.getLong("e2e.listingLagSeconds", 0));
     }
 
     private static int orZero(Integer i) {

@@ -130,6 +130,30 @@ class ScaleUpPlannerTest {
     }
 
     @Test
+    void aNodeBeingDeletedIsNeitherPartOfTheSizeNorHidesAnUpcomingNode() {
+        // n2 was released from the desired size (3 -> 2 after it, then a scale-up to 3) and is being deleted: the
+        // group has one Ready node kept and one upcoming node, which the pending pod fits on
+        Plan plan = plan(withSmallOffering().group(group("g").offerings("small").desired(2))
+                .node(node("n1").group("g").cpu("2").memory("4Gi"))
+                .node(node("n2").group("g").cpu("2").memory("4Gi").deleting())
+                .pod(pod("default/busy").cpu("2").replicaSet("x").on("n1"))
+                .pod(pending("default/p1").cpu("900m")));
+        assertThat(plan.scaleUp()).as("the pod waits for the upcoming node").isEmpty();
+        assertThat(reasons(plan)).containsEntry("default/p1", NoScaleUpReason.WAITING_FOR_UPCOMING_NODE);
+    }
+
+    @Test
+    void aNodeBeingDeletedLeavesRoomUnderMaxNodes() {
+        // max 2: n2 is going away, so the group has room for one new node
+        Plan plan = plan(withSmallOffering().group(group("g").offerings("small").max(2).desired(1))
+                .node(node("n1").group("g").cpu("2").memory("4Gi"))
+                .node(node("n2").group("g").cpu("2").memory("4Gi").deleting())
+                .pod(pod("default/busy").cpu("2").replicaSet("x").on("n1"))
+                .pod(pending("default/p1").cpu("900m")));
+        assertThat(plan.scaleUp()).singleElement().satisfies(s -> assertThat(s.count()).isEqualTo(1));
+    }
+
+    @Test
     void maxNodesCapsTheScaleUpAndTheRestIsReported() {
         Plan plan = plan(withSmallOffering().group(group("g").offerings("small").max(3).desired(2))
                 .node(node("n1").group("g").cpu("2"))

@@ -79,4 +79,26 @@ class SimulatorCommandTest {
         assertThat(commandLine(new StringWriter(), err).execute("--port", "70000")).isEqualTo(CommandLine.ExitCode.USAGE);
         assertThat(err.toString()).contains("--port");
     }
+
+    @Test
+    void productionBehaviourFlagsAreDocumentedAndChecked() {
+        StringWriter out = new StringWriter();
+        assertThat(commandLine(out, new StringWriter()).execute("--help")).isEqualTo(CommandLine.ExitCode.OK);
+        assertThat(out.toString()).contains("--listing-lag-seconds", "--delete-lag-seconds", "--add-delay-ms",
+                "--error-percent", "--error-seed", "--error-burst-every-seconds", "--error-burst-seconds",
+                "--token-down-seconds");
+
+        StringWriter err = new StringWriter();
+        assertThat(commandLine(new StringWriter(), err).execute("--error-percent", "120"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err.toString()).contains("--error-percent");
+        StringWriter err2 = new StringWriter();
+        assertThat(commandLine(new StringWriter(), err2).execute("--listing-lag-seconds", "-1"))
+                .isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err2.toString()).contains("--listing-lag-seconds");
+        StringWriter err3 = new StringWriter();
+        assertThat(commandLine(new StringWriter(), err3).execute("--error-burst-every-seconds", "5",
+                "--error-burst-seconds", "5")).isEqualTo(CommandLine.ExitCode.USAGE);
+        assertThat(err3.toString()).contains("--error-burst-seconds");
+    }
 }

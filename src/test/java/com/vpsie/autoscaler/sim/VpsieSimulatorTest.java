@@ -259,4 +259,118 @@ class VpsieSimulatorTest {
         assertThat(sim.requestCount(SimEndpoint.LIST_VMS)).isEqualTo(1);
         assertThat(List.of(sim.activeRequests(SimEndpoint.LIST_VMS))).containsExactly(0);
     }
+
+    // ---- production behaviour ----
+
+    private HttpResponse<String> addWorker() throws Exception {
+        return send("POST", "/k8s/cluster/byId/" + CLUSTER + "/add/slave/group/" + group, null, "Vpsie-Auth", "tok-1");
+    }
+
+    private int listedWorkers() throws Exception {
+        return get("/k8s/cluster/byId/" + CLUSTER).path("nodes").size() - 1; // minus the control plane
+    }
+
+    private int groupCount() throws Exception {
+        for (JsonNode g : get("/k8s/node/groups/byClusterId/" + CLUSTER)) {
+            if (g.path("id").asLong() == group) {
+                return g.path("nodes_count").asInt();
+            }
+        }
+        throw new AssertionError("group not listed");
+    }
+
+    @Test
+    void withAListingLagANewServerListsOnlyLaterAndTheAddCallNamesNone() throws Exception {
+        sim.addWorkerNamesServer(true).listingLag(Duration.ofSeconds(10));
+
+        JsonNode added = ok(addWorker());
+
+        assertThat(added.isBoolean() && added.asBoolean()).as("data: true, no server named").isTrue();
+        assertThat(sim.cloud().workers(CLUSTER, group)).as("the server exists").hasSize(1);
+        assertThat(listedWorkers()).isZero();
+        assertThat(groupCount()).isZero();
+        clock.advance(Duration.ofSeconds(9));
+        assertThat(listedWorkers()).isZero();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(listedWorkers()).isEqualTo(1);
+        assertThat(groupCount()).isEqualTo(1);
+    }
+
+    @Test
+    void withADeleteLagADeletedServerListsAsDeletingThenGoes() throws Exception {
+        sim.deleteLag(Duration.ofSeconds(10));
+        SimNode node = sim.cloud().addExistingWorker(CLUSTER, group);
+
+        ok(send("DELETE", "/k8s/cluster/byId/" + CLUSTER + "/delete/slave",
+                "{\"identifier\":\"" + node.identifier() + "\"}", "Vpsie-Auth", "tok-1"));
+
+        assertThat(sim.cloud().workers(CLUSTER, group)).as("the machine is stopped").isEmpty();
+        assertThat(sim.cloud().runningWorkers()).isEmpty();
+        JsonNode listed = get("/k8s/cluster/byId/" + CLUSTER).path("nodes").get(1);
+        assertThat(listed.path("identifier").asText()).isEqualTo(node.identifier());
+        assertThat(listed.path("status").asText()).isEqualTo("deleting");
+        assertThat(groupCount()).isEqualTo(1);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(listedWorkers()).isZero();
+        assertThat(groupCount()).isZero();
+    }
+
+    @Test
+    void slowAddCallsHoldTheAnswer() throws Exception {
+        sim.addWorkerDelay(Duration.ofMillis(400));
+        long started = System.nanoTime();
+        ok(addWorker());
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+    }
+
+    @Test
+    void aSeededFractionOfEveryEndpointAnswers503AndTheSameSeedRepeatsIt() throws Exception {
+        List<Integer> first = statuses(0.3, 42);
+        List<Integer> again = statuses(0.3, 42);
+        assertThat(first).isEqualTo(again);
+        long failed = first.stream().filter(s -> s == 503).count();
+        assertThat(failed).as("about 30 %% of 100 requests: %s", first).isBetween(12L, 50L);
+        assertThat(first).containsOnly(200, 503);
+        sim.serverErrors(0, 1);
+        assertThat(statuses(0, 1)).containsOnly(200);
+    }
+
+    private List<Integer> statuses(double fraction, long seed) throws Exception {
+        sim.serverErrors(fraction, seed);
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            out.add(send("GET", "/k8s/cluster/byId/" + CLUSTER, null, "Vpsie-Auth", "tok-1").statusCode());
+            out.add(send("GET", "/k8s/node/groups/byClusterId/" + CLUSTER, null, "Vpsie-Auth", "tok-1").statusCode());
+            out.add(send("POST", "/auth/from/api", "clientId=id-1&clientSecret=secret-1",
+                    "Content-Type", "application/x-www-form-urlencoded").statusCode());
+            out.add(send("GET", "/vm", null, "Vpsie-Auth", "tok-1").statusCode());
+        }
+        return out;
+    }
+
+    @Test
+    void burstsAnswerEverything503ForTheirLength() throws Exception {
+        sim.serverErrorBursts(Duration.ofSeconds(60), Duration.ofSeconds(5));
+        assertThat(send("GET", "/k8s/cluster/byId/" + CLUSTER, null, "Vpsie-Auth", "tok-1").statusCode())
+                .isEqualTo(503);
+        assertThat(addWorker().statusCode()).isEqualTo(503);
+        assertThat(sim.cloud().workers(CLUSTER, group)).as("refused before anything was done").isEmpty();
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(addWorker().statusCode()).isEqualTo(200);
+        clock.advance(Duration.ofSeconds(55));
+        assertThat(addWorker().statusCode()).isEqualTo(503);
+    }
+
+    @Test
+    void theTokenEndpointIsDownForItsOutageAfterTheStart() throws Exception {
+        sim.tokenEndpointDownFor(Duration.ofSeconds(20));
+        String form = "clientId=id-1&clientSecret=secret-1";
+        assertThat(send("POST", "/auth/from/api", form, "Content-Type", "application/x-www-form-urlencoded")
+                .statusCode()).isEqualTo(503);
+        assertThat(get("/k8s/cluster/byId/" + CLUSTER).path("identifier").asText()).as("static tokens still work")
+                .isEqualTo(CLUSTER);
+        clock.advance(Duration.ofSeconds(20));
+        assertThat(send("POST", "/auth/from/api", form, "Content-Type", "application/x-www-form-urlencoded")
+                .statusCode()).isEqualTo(200);
+    }
 }

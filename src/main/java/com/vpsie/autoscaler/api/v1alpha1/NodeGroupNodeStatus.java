@@ -16,7 +16,10 @@ public class NodeGroupNodeStatus {
     private Long vpsID;
     @JsonProperty("instanceType")
     private String instanceType;
-    /** Provisioning, Ready, Terminating, ... as the Go autoscaler names them. */
+    /**
+     * Provisioning, Ready, Terminating, ... as the Go autoscaler names them; Creating and Requested for a server
+     * asked for whose server is not listed yet (see {@link #requestID}), Deleting for one being removed.
+     */
     @JsonProperty("status")
     private String status;
     @JsonProperty("createdAt")
@@ -25,6 +28,12 @@ public class NodeGroupNodeStatus {
     private String readyAt;
     @JsonProperty("ipAddress")
     private String ipAddress;
+    /**
+     * The create request of an entry in state Creating or Requested: recorded before the add call, so whoever
+     * reconciles next (this process or a new leader) adopts the server it made rather than asking for another.
+     */
+    @JsonProperty("requestID")
+    private String requestID;
 
     public String getNodeName() {
         return nodeName;
@@ -82,6 +91,14 @@ public class NodeGroupNodeStatus {
         this.ipAddress = ipAddress;
     }
 
+    public String getRequestID() {
+        return requestID;
+    }
+
+    public void setRequestID(String requestID) {
+        this.requestID = requestID;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -97,11 +114,12 @@ public class NodeGroupNodeStatus {
                 && Objects.equals(status, that.status)
                 && Objects.equals(createdAt, that.createdAt)
                 && Objects.equals(readyAt, that.readyAt)
-                && Objects.equals(ipAddress, that.ipAddress);
+                && Objects.equals(ipAddress, that.ipAddress)
+                && Objects.equals(requestID, that.requestID);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(nodeName, vpsID, instanceType, status, createdAt, readyAt, ipAddress);
+        return Objects.hash(nodeName, vpsID, instanceType, status, createdAt, readyAt, ipAddress, requestID);
     }
 }

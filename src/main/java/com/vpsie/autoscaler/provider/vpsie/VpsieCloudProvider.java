@@ -3,6 +3,7 @@ package com.vpsie.autoscaler.provider.vpsie;
 import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
 import com.vpsie.autoscaler.model.Offering;
 import com.vpsie.autoscaler.provider.CloudProvider;
+import com.vpsie.autoscaler.provider.CreateOutcome;
 import com.vpsie.autoscaler.provider.ProviderException;
 import com.vpsie.autoscaler.provider.ProviderGroup;
 import com.vpsie.autoscaler.provider.ProviderServer;
@@ -183,6 +184,37 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
         }
         throw new ProviderException.Transient(why + "; its server is not listed yet for group " + key
                 + "; retry with the same request id " + requestId);
+    }
+
+    /**
+     * One add call, no listing: VPSie's usual {@code data: true} names no server, and its listing shows the new one
+     * only some seconds later, so the controller records the request and matches the server when it is listed.
+     */
+    @Override
+    public CreateOutcome requestServer(ProviderGroup group, String offeringId, String requestId)
+            throws ProviderException {
+        Objects.requireNonNull(requestId, "requestId");
+        String cluster = clusterId(group);
+        long groupId = resolveGroupId(group);
+        AddWorkerOutcome outcome = api.addWorker(cluster, groupId);
+        if (outcome instanceof AddWorkerOutcome.Created created) {
+            ProviderServer server = mapping.server(created.node(), offeringOf(group, offeringId),
+                    ProviderServer.State.PROVISIONING);
+            if (server.id() != null) {
+                LOG.info("VPSie created server {} ({}) for request {} of group {}", server.id(), server.hostname(),
+                        requestId, group.key());
+                return new CreateOutcome.Created(server);
+            }
+            return new CreateOutcome.Accepted();
+        }
+        if (outcome instanceof AddWorkerOutcome.Unknown unknown) {
+            LOG.warn("VPSie create for request {} of group {} has an unknown outcome: {}", requestId, group.key(),
+                    unknown.reason());
+            return new CreateOutcome.Unknown(unknown.reason());
+        }
+        LOG.info("VPSie accepted the create for request {} of group {}; its server is matched when listed",
+                requestId, group.key());
+        return new CreateOutcome.Accepted();
     }
 
     @Override

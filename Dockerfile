@@ -31,11 +31,10 @@ COPY --from=build /src/target/vpsie-autoscaler.jar /app/vpsie-autoscaler.jar
 USER 65532:65532
 EXPOSE 8080
 # Sized for a small controller (figures and how to measure them: docs/performance.md): the serial collector
-# (no concurrent GC threads or remembered sets) with the heap at most 75% of the memory limit; only the C1
-# JIT (a pass on the chart's one cpu is not slower, and C2's code and compiler memory stay out); unused malloc
-# memory handed back to the system every 10 s. Exit on OutOfMemoryError so Kubernetes restarts the pod
-# instead of keeping a broken JVM; no hsperfdata files, since the root filesystem is read-only.
-ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-XX:TieredStopAtLevel=1", \
-            "-XX:TrimNativeHeapInterval=10000", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", \
-            "-jar", "/app/vpsie-autoscaler.jar"]
+# (no concurrent GC threads or remembered sets) with the heap at most 75% of the memory limit, and unused
+# malloc memory handed back to the system every 10 s (glibc keeps what startup freed). Exit on
+# OutOfMemoryError so Kubernetes restarts the pod instead of keeping a broken JVM; no hsperfdata files,
+# since the root filesystem is read-only.
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-XX:TrimNativeHeapInterval=10000", \
+            "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", "-jar", "/app/vpsie-autoscaler.jar"]
 CMD ["run"]

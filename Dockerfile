@@ -30,8 +30,11 @@ RUN groupadd --system --gid 65532 autoscaler \
 COPY --from=build /src/target/vpsie-autoscaler.jar /app/vpsie-autoscaler.jar
 USER 65532:65532
 EXPOSE 8080
-# Heap from the container's memory limit; exit on OutOfMemoryError so Kubernetes restarts the pod
-# instead of keeping a broken JVM; no hsperfdata files, since the root filesystem is read-only.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", \
-            "-jar", "/app/vpsie-autoscaler.jar"]
+# Sized for a small controller (figures and how to measure them: docs/performance.md): the serial collector
+# (no concurrent GC threads or remembered sets) with the heap at most 75% of the memory limit, and unused
+# malloc memory handed back to the system every 10 s (glibc keeps what startup freed; the flag needs a
+# JRE 17.0.9 or later). Exit on OutOfMemoryError so Kubernetes restarts the pod instead of keeping a broken
+# JVM; no hsperfdata files, since the root filesystem is read-only.
+ENTRYPOINT ["java", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-XX:TrimNativeHeapInterval=10000", \
+            "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", "-jar", "/app/vpsie-autoscaler.jar"]
 CMD ["run"]

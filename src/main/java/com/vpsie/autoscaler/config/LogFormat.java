@@ -12,7 +12,7 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * How {@code run} writes its log: JSON lines for log collectors, or text for people. logback.xml gives every
+ * How {@code run} writes its log: JSON lines for log collectors, or text for people. {@link LogDefaults} gives every
  * command plain text on stderr; {@code run} switches once at start, before the controller logs anything.
  */
 public enum LogFormat {

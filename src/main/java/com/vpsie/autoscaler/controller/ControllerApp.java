@@ -113,6 +113,8 @@ public final class ControllerApp implements AutoCloseable {
                 .staticTokenAuth(config.vpsieTokenAuth())
                 .allowPlainHttp(plainHttpToLoopback(config.vpsieBaseUrl()))
                 .secret(config.vpsieSecretNamespace(), config.vpsieSecretName())
+                // every NodeGroup's reconcile in a pass reads the same listing
+                .clusterListingTtl(config.scanInterval())
                 .build();
     }
 

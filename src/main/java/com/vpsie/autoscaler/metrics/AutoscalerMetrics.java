@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Every meter of the autoscaler, named as the Go VPSie autoscaler named them (prefix
@@ -29,6 +30,9 @@ public final class AutoscalerMetrics {
     private final Map<String, AtomicLong> gaugeValues = new ConcurrentHashMap<>();
     /** Last activity per loop in epoch milliseconds; exported in seconds with the fraction kept. */
     private final Map<String, AtomicLong> lastActivityMillis = new ConcurrentHashMap<>();
+    /** VPSie calls of the last minute by endpoint family (a bounded set). */
+    private final Map<String, SlidingMinuteCount> callsLastMinute = new ConcurrentHashMap<>();
+    private final LongSupplier wallMillis;
     /** Groups {@link #scaleDownMarks} last exported, so the next report can drop the ones it leaves out. */
     private final Set<String> markReported = ConcurrentHashMap.newKeySet();
 
@@ -37,7 +41,13 @@ public final class AutoscalerMetrics {
     }
 
     public AutoscalerMetrics(PrometheusMeterRegistry registry) {
+        this(registry, System::currentTimeMillis);
+    }
+
+    /** @param wallMillis the time the per-minute call counts are kept by */
+    public AutoscalerMetrics(PrometheusMeterRegistry registry, LongSupplier wallMillis) {
         this.registry = registry;
+        this.wallMillis = wallMillis;
         registry.config().meterFilter(new MetricHelp());
     }
 
@@ -55,6 +65,13 @@ public final class AutoscalerMetrics {
     /** One finished HTTP exchange with the VPSie API; {@code result} is "success" or an error class. */
     public void apiRequest(String endpointFamily, String result, Duration took) {
         registry.counter(PREFIX + "vpsie.api.requests", "endpoint", endpointFamily, "result", result).increment();
+        callsLastMinute.computeIfAbsent(endpointFamily, e -> {
+            SlidingMinuteCount calls = new SlidingMinuteCount(wallMillis);
+            Gauge.builder(PREFIX + "vpsie.api.calls.per.minute", calls, SlidingMinuteCount::lastMinute)
+                    .tags("endpoint", e)
+                    .register(registry);
+            return calls;
+        }).increment();
         Timer.builder(PREFIX + "vpsie.api.request.duration")
                 .tags("endpoint", endpointFamily)
                 .publishPercentileHistogram()

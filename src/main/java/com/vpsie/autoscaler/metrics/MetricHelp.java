@@ -15,6 +15,7 @@ final class MetricHelp implements MeterFilter {
 
     private static final Map<String, String> HELP = Map.ofEntries(
             Map.entry("vpsie.api.requests", "HTTP exchanges with the VPSie API, by endpoint family and result."),
+            Map.entry("vpsie.api.calls.per.minute", "HTTP exchanges with the VPSie API in the last 60 seconds, by endpoint family (VPSie's own client budgets 100 a minute)."),
             Map.entry("vpsie.api.request.duration", "Duration of one HTTP exchange with the VPSie API."),
             Map.entry("vpsie.api.errors", "Failed VPSie API exchanges, by endpoint family and type (transient or terminal)."),
             Map.entry("vpsie.api.rate.limited", "VPSie API calls delayed or refused by rate limiting (server 429 or the client's own limiter)."),

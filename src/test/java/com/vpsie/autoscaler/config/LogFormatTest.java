@@ -141,7 +141,7 @@ class LogFormatTest {
                     .getAppender(LogFormat.APPENDER_NAME);
             assertThat(appender).isInstanceOf(ConsoleAppender.class);
         } finally {
-            // Back to logback.xml for the tests that run after this one.
+            // Back to the defaults (LogDefaults) for the tests that run after this one.
             real.reset();
             new ContextInitializer(real).autoConfig();
         }

@@ -1,13 +1,15 @@
 package com.vpsie.autoscaler.controller;
 
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
-import com.vpsie.autoscaler.config.ControllerConfig;
-import java.time.Duration;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupSpec;
+import com.vpsie.autoscaler.config.ControllerConfig;
+import com.vpsie.autoscaler.provider.vpsie.StaticTokenAuth;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +31,21 @@ final class ControllerFixtures {
                 "cluster-1",
                 Duration.ofMinutes(15), d.maxGracefulTermination(), d.maxPodEvictionTime(), d.maxEmptyBulkDelete(),
                 d.maxDrainParallelism(), d.scaleDownFailureCooldown(), Duration.ofSeconds(2), "text", d.planner(), null);
+    }
+
+    /**
+     * The `run` process's settings against a mock API server (kubeconfig, namespace "test") and the VPSie
+     * simulator, with the token in Secret test/vpsie-credentials and metrics on a free port.
+     */
+    static ControllerConfig runConfig(Path kubeconfig, String vpsieBaseUrl, Duration scanInterval, boolean leaderElect,
+                                      String identity) {
+        ControllerConfig d = config(leaderElect, identity);
+        return new ControllerConfig(kubeconfig, d.namespaces(), scanInterval, leaderElect,
+                d.leaseName(), "test", identity, d.leaseDuration(), d.renewDeadline(), d.retryPeriod(), 0, 2,
+                "vpsie", "vpsie-credentials", "test", vpsieBaseUrl, StaticTokenAuth.BOTH, "cluster-1",
+                d.provisioningTimeout(),
+                d.maxGracefulTermination(), d.maxPodEvictionTime(), d.maxEmptyBulkDelete(), d.maxDrainParallelism(),
+                d.scaleDownFailureCooldown(), Duration.ofSeconds(2), "text", d.planner(), null);
     }
 
     static NodeGroup group(String name, int min, int max) {

@@ -1,6 +1,5 @@
 package com.vpsie.autoscaler.controller;
 
-import com.vpsie.autoscaler.provider.vpsie.StaticTokenAuth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -73,13 +72,8 @@ class RunIT {
     @Test
     void runConvergesAGroupThroughTheVpsieApiAndServesHealthAndMetrics() throws Exception {
         Path kubeconfig = kube.writeKubeconfig(dir.resolve("kubeconfig"), "test");
-        ControllerConfig d = ControllerFixtures.config(true, "run-it");
-        ControllerConfig config = new ControllerConfig(kubeconfig, d.namespaces(), d.scanInterval(), true,
-                d.leaseName(), "test", "run-it", d.leaseDuration(), d.renewDeadline(), d.retryPeriod(), 0, 2,
-                "vpsie", "vpsie-credentials", "test", vpsie.baseUrl(), StaticTokenAuth.BOTH, "cluster-1",
-                d.provisioningTimeout(),
-                d.maxGracefulTermination(), d.maxPodEvictionTime(), d.maxEmptyBulkDelete(), d.maxDrainParallelism(),
-                d.scaleDownFailureCooldown(), Duration.ofSeconds(2), "text", d.planner(), null);
+        ControllerConfig config = ControllerFixtures.runConfig(kubeconfig, vpsie.baseUrl(),
+                ControllerFixtures.config(true, "run-it").scanInterval(), true, "run-it");
 
         app = ControllerApp.start(config, Clock.systemUTC());
 

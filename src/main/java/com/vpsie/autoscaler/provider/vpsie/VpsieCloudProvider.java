@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * {@code group_name} equals the NodeGroup's name; {@link #resolveGroupId} exposes the result so the controller
  * can record it in status.
  *
- * <p>Calls: {@link #listServers} makes one request (the cluster with its nodes), plus the one-off group
- * resolution. {@link #createServer} makes the add call and, when VPSie does not name the new server, one listing
+ * <p>Calls: {@link #listServers} reads the cluster with its nodes through {@link ClusterListings}, one listing
+ * shared by every NodeGroup of the cluster for the scan interval, plus the one-off group resolution. {@link #createServer} makes the add call and, when VPSie does not name the new server, one listing
  * to find it; see {@link CreateRequestLedger} for how retries stay idempotent. Nothing runs in the background.
  */
 public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
@@ -44,6 +44,7 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
     private final CreateRequestLedger ledger;
     private final OfferingsCache offerings;
     private final VpsieNodeMatcher matcher;
+    private final ClusterListings listings;
     /** Resolved VPSie node-group ids by NodeGroup key; dropped by {@link #forgetGroup}. */
     private final Map<String, Long> groupIds = new ConcurrentHashMap<>();
     /**
@@ -60,6 +61,8 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
         this.ledger = new CreateRequestLedger(config.createRequestRetention());
         this.offerings = new OfferingsCache(config.offeringsTtl(), clock, this::fetchOfferings);
         this.matcher = new VpsieNodeMatcher(config.providerIdPrefix());
+        this.listings = new ClusterListings(config.clusterListingTtl(), clock, api::getCluster,
+                config.operationTimeout().multipliedBy(2));
     }
 
     /** A provider with its own API client; {@link #close()} releases its connections. */
@@ -104,6 +107,8 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
             case ACCEPTED:
             case UNCERTAIN:
             case SENDING: {
+                // looking for our own server: a shared listing may predate it
+                listings.invalidate(cluster);
                 List<ProviderServer> listing = listGroupServers(group, cluster, groupId);
                 Optional<ProviderServer> mine = ledger.claim(key, requestId, listing);
                 if (mine.isPresent()) {
@@ -144,6 +149,8 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
         } catch (ProviderException e) {
             ledger.failed(key, requestId);
             throw e;
+        } finally {
+            listings.invalidate(cluster);
         }
         String fallbackOffering = offeringOf(group, offeringId);
         if (outcome instanceof AddWorkerOutcome.Created created) {
@@ -221,7 +228,12 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
     public void deleteServer(ProviderGroup group, String serverId) throws ProviderException {
         Objects.requireNonNull(serverId, "serverId");
         String cluster = clusterId(group);
-        boolean existed = api.deleteWorker(cluster, serverId);
+        boolean existed;
+        try {
+            existed = api.deleteWorker(cluster, serverId);
+        } finally {
+            listings.invalidate(cluster);
+        }
         ledger.forgetServer(group.key(), serverId);
         if (existed) {
             LOG.info("Deleted VPSie server {} of group {}", serverId, group.key());
@@ -296,6 +308,7 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
             return listGroupServersOnce(group, cluster, groupId);
         } catch (ListingChanged e) {
             // workers were added between the two listings; one fresh read settles it
+            listings.invalidate(cluster);
             try {
                 return listGroupServersOnce(group, cluster, groupId);
             } catch (ListingChanged again) {
@@ -314,7 +327,7 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
 
     private List<ProviderServer> listGroupServersOnce(ProviderGroup group, String cluster, long groupId)
             throws ProviderException, ListingChanged {
-        VpsieWire.ClusterDto dto = api.getCluster(cluster);
+        VpsieWire.ClusterDto dto = listings.get(cluster);
         List<VpsieWire.ClusterNodeDto> nodes = dto.nodes() == null ? List.of() : dto.nodes();
         String fallbackOffering = offeringOf(group, null);
         List<ProviderServer> servers = new ArrayList<>();
@@ -344,7 +357,7 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
         for (VpsieWire.NodeGroupDto g : api.listNodeGroups(cluster)) {
             if (g.id() != null && g.id() == groupId && g.nodesCount() != null && g.nodesCount() > 0) {
                 // the two listings are not one snapshot: workers created between them make them disagree
-                VpsieWire.ClusterDto again = api.getCluster(cluster);
+                VpsieWire.ClusterDto again = listings.fresh(cluster);
                 if (again.nodes() != null && again.nodes().stream().anyMatch(n -> n.groupId() != null)) {
                     throw new ListingChanged();
                 }

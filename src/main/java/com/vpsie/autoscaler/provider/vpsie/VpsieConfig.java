@@ -34,6 +34,8 @@ import java.util.Objects;
  * @param tokenRefreshBefore refresh a bearer token this long before it expires
  * @param defaultTokenLifetime token lifetime assumed when the reply has no readable expiry
  * @param offeringsTtl how long listed offerings are reused
+ * @param clusterListingTtl how long one listing of a cluster's servers is shared by its NodeGroups (our own
+ *     creates and deletes end it sooner); the run command sets it to the scan interval
  * @param providerIdPrefix {@code spec.providerID} prefix of VPSie nodes
  * @param createSettleTime after a create whose outcome is unknown and whose server is not listed, how long to
  *     keep looking before trying again
@@ -70,6 +72,7 @@ public record VpsieConfig(
         Duration tokenRefreshBefore,
         Duration defaultTokenLifetime,
         Duration offeringsTtl,
+        Duration clusterListingTtl,
         String providerIdPrefix,
         Duration createSettleTime,
         Duration createRequestRetention,
@@ -118,6 +121,7 @@ public record VpsieConfig(
         notNegative(tokenRefreshBefore, "tokenRefreshBefore");
         positive(defaultTokenLifetime, "defaultTokenLifetime");
         notNegative(offeringsTtl, "offeringsTtl");
+        notNegative(clusterListingTtl, "clusterListingTtl");
         requireText(providerIdPrefix, "providerIdPrefix");
         notNegative(createSettleTime, "createSettleTime");
         positive(createRequestRetention, "createRequestRetention");
@@ -194,6 +198,7 @@ public record VpsieConfig(
         private Duration tokenRefreshBefore = Duration.ofMinutes(5);
         private Duration defaultTokenLifetime = Duration.ofHours(1);
         private Duration offeringsTtl = Duration.ofMinutes(10);
+        private Duration clusterListingTtl = Duration.ofSeconds(10);
         private String providerIdPrefix = DEFAULT_PROVIDER_ID_PREFIX;
         private Duration createSettleTime = Duration.ofSeconds(60);
         private Duration createRequestRetention = Duration.ofHours(1);
@@ -232,6 +237,7 @@ public record VpsieConfig(
             tokenRefreshBefore = c.tokenRefreshBefore;
             defaultTokenLifetime = c.defaultTokenLifetime;
             offeringsTtl = c.offeringsTtl;
+            clusterListingTtl = c.clusterListingTtl;
             providerIdPrefix = c.providerIdPrefix;
             createSettleTime = c.createSettleTime;
             createRequestRetention = c.createRequestRetention;
@@ -347,6 +353,11 @@ public record VpsieConfig(
             return this;
         }
 
+        public Builder clusterListingTtl(Duration v) {
+            clusterListingTtl = v;
+            return this;
+        }
+
         public Builder providerIdPrefix(String v) {
             providerIdPrefix = v;
             return this;
@@ -388,7 +399,7 @@ public record VpsieConfig(
                     retryInitialBackoff, retryMaxBackoff, retryJitter, maxRetryAfter, rateLimitPerMinute,
                     rateLimitMaxWait, circuitFailureThreshold, circuitOpenDelay, circuitSuccessThreshold,
                     maxConcurrentCreates, createQueueWait, tokenRefreshBefore, defaultTokenLifetime, offeringsTtl,
-                    providerIdPrefix, createSettleTime, createRequestRetention, podsPerNode, terminalMessages,
+                    clusterListingTtl, providerIdPrefix, createSettleTime, createRequestRetention, podsPerNode, terminalMessages,
                     userAgent, maxResponseBytes);
         }
     }

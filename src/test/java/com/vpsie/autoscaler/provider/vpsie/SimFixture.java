@@ -42,7 +42,10 @@ final class SimFixture implements AutoCloseable {
         }
     }
 
-    /** Deadlines and back-offs in milliseconds; a high breaker threshold and rate limit unless a test lowers them. */
+    /**
+     * Deadlines and back-offs in milliseconds; a high breaker threshold and rate limit unless a test lowers them;
+     * no shared cluster listing.
+     */
     VpsieConfig.Builder config() {
         return VpsieConfig.builder()
                 .baseUrl(sim.baseUrl())
@@ -57,7 +60,10 @@ final class SimFixture implements AutoCloseable {
                 .rateLimit(100_000, Duration.ofMillis(100))
                 .circuitBreaker(1000, Duration.ofMillis(200), 1)
                 .createBulkhead(4, Duration.ofMillis(100))
-                .createSettleTime(Duration.ZERO);
+                .createSettleTime(Duration.ZERO)
+                // every listServers reaches the simulator (and its injected faults); tests of the shared
+                // listing set a TTL themselves
+                .clusterListingTtl(Duration.ZERO);
     }
 
     static VpsieCredentials clientCredentials() {

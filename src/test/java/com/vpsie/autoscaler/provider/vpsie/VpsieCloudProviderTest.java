@@ -104,8 +104,8 @@ class VpsieCloudProviderTest {
     }
 
     @Test
-    void oneListingPerReconcileAndNothingWhenIdle() throws Exception {
-        VpsieCloudProvider provider = fx.provider(b -> b);
+    void oneListingPerTtlAndNothingWhenIdle() throws Exception {
+        VpsieCloudProvider provider = fx.provider(b -> b.clusterListingTtl(Duration.ofSeconds(10)));
         // The first listing of this still empty group also confirms its emptiness against the group's count.
         provider.listServers(SimFixture.group());
         assertThat(fx.sim.requests()).extracting(r -> r.endpoint())
@@ -113,6 +113,11 @@ class VpsieCloudProviderTest {
                         SimEndpoint.LIST_GROUPS);
         fx.sim.clearRequests();
 
+        fx.clock.advance(Duration.ofSeconds(9));
+        provider.listServers(SimFixture.group());
+        assertThat(fx.sim.requests()).as("within the TTL the listing is shared").isEmpty();
+
+        fx.clock.advance(Duration.ofSeconds(1));
         provider.listServers(SimFixture.group());
         assertThat(fx.sim.requests()).extracting(r -> r.endpoint()).containsExactly(SimEndpoint.GET_CLUSTER);
 
@@ -120,6 +125,53 @@ class VpsieCloudProviderTest {
         fx.sim.clearRequests();
         fx.clock.advance(Duration.ofHours(2));
         assertThat(fx.sim.requests()).isEmpty();
+    }
+
+    @Test
+    void theNodeGroupsOfAClusterShareOneListing() throws Exception {
+        long otherId = fx.sim.cloud().addGroup(SimFixture.CLUSTER, "other", "1");
+        long thirdId = fx.sim.cloud().addGroup(SimFixture.CLUSTER, "third", "1");
+        SimNode mine = fx.sim.cloud().addExistingWorker(SimFixture.CLUSTER, fx.groupId);
+        SimNode other = fx.sim.cloud().addExistingWorker(SimFixture.CLUSTER, otherId);
+        VpsieCloudProvider provider = fx.provider(b -> b.clusterListingTtl(Duration.ofSeconds(10)));
+        ProviderGroup second = new ProviderGroup("default", "other", SimFixture.DC, SimFixture.CLUSTER, otherId,
+                List.of("1"), null);
+        ProviderGroup third = new ProviderGroup("default", "third", SimFixture.DC, SimFixture.CLUSTER, thirdId,
+                List.of("1"), null);
+
+        assertThat(provider.listServers(fx.groupWithId())).extracting(ProviderServer::id)
+                .containsExactly(mine.identifier());
+        assertThat(provider.listServers(second)).extracting(ProviderServer::id).containsExactly(other.identifier());
+        assertThat(provider.listServers(third)).isEmpty();
+
+        assertThat(fx.sim.requestCount(SimEndpoint.GET_CLUSTER)).isEqualTo(1);
+    }
+
+    @Test
+    void ourCreateAndDeleteEndTheSharedListing() throws Exception {
+        VpsieCloudProvider provider = fx.provider(b -> b.clusterListingTtl(Duration.ofMinutes(10)));
+        assertThat(provider.listServers(fx.groupWithId())).isEmpty();
+
+        ProviderServer created = provider.createServer(fx.groupWithId(), "2", "req-1");
+        assertThat(provider.listServers(fx.groupWithId())).as("the listing after the create shows its server")
+                .extracting(ProviderServer::id).containsExactly(created.id());
+
+        provider.deleteServer(fx.groupWithId(), created.id());
+        int before = fx.sim.requestCount(SimEndpoint.GET_CLUSTER);
+        assertThat(provider.listServers(fx.groupWithId())).as("the listing after the delete").isEmpty();
+        assertThat(fx.sim.requestCount(SimEndpoint.GET_CLUSTER)).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aChangeByAnyoneElseIsSeenOnceTheTtlEnds() throws Exception {
+        VpsieCloudProvider provider = fx.provider(b -> b.clusterListingTtl(Duration.ofSeconds(10)));
+        assertThat(provider.listServers(fx.groupWithId())).isEmpty();
+        SimNode added = fx.sim.cloud().addExistingWorker(SimFixture.CLUSTER, fx.groupId);
+
+        assertThat(provider.listServers(fx.groupWithId())).as("still the shared listing").isEmpty();
+        fx.clock.advance(Duration.ofSeconds(10));
+        assertThat(provider.listServers(fx.groupWithId())).extracting(ProviderServer::id)
+                .containsExactly(added.identifier());
     }
 
     @Test

@@ -15,7 +15,9 @@ import com.vpsie.autoscaler.provider.ProviderServer;
 import com.vpsie.autoscaler.sim.SimulatedKubelets;
 import com.vpsie.autoscaler.testing.FakeCloudProvider;
 import com.vpsie.autoscaler.sim.kube.StrictMockServer;
+import com.vpsie.autoscaler.model.WellKnown;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -213,6 +215,37 @@ class ControllerIT {
                     assertThat(e.getReason()).isEqualTo("InvalidSpec");
                     assertThat(e.getInvolvedObject().getName()).isEqualTo("broken");
                 });
+    }
+
+    /**
+     * The mock answers the broken group's status writes with 500 (a real API server does under load or with a
+     * failing webhook); the pass must still scale the other group, count the failure and complete.
+     */
+    @Test
+    void oneGroupsFailedStatusWriteDoesNotStopThePass() throws Exception {
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(ControllerFixtures.group("broken", 0, 3))
+                .create();
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(ControllerFixtures.group("good", 0, 3))
+                .create();
+        kube.dispatcher().fail(r -> "PATCH".equals(r.getMethod()) && r.getPath().contains("/nodegroups/broken/status"),
+                500);
+        for (String group : List.of("broken", "good")) {
+            Pod pod = ControllerFixtures.unschedulablePod("for-" + group, "1500m", "1Gi");
+            pod.getSpec().setNodeSelector(Map.of(WellKnown.NODEGROUP_LABEL, group));
+            kube.client().pods().inNamespace("test").resource(pod).create();
+        }
+        Controller c = controller(false, "only");
+
+        await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
+            assertThat(status("good")).isNotNull();
+            assertThat(status("good").getDesiredNodes()).isEqualTo(1);
+            assertThat(metrics.scrape())
+                    .containsPattern("vpsie_autoscaler_scaling_decisions_total\\{direction=\"up\",result=\"error\"} [1-9]")
+                    .containsPattern("vpsie_autoscaler_autoscaling_pass_duration_seconds_count [1-9]");
+        });
+        assertThat(c.liveness().ok()).as("the pass keeps marking liveness: %s", c.liveness().reason()).isTrue();
+        assertThat(status("broken") == null || status("broken").getDesiredNodes() == null
+                || status("broken").getDesiredNodes() == 0).isTrue();
     }
 
     @Test

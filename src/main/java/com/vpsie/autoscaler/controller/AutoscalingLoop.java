@@ -96,7 +96,11 @@ public final class AutoscalingLoop {
         ticker = executor.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Stops at once: the pass in progress is interrupted and nothing new starts. */
+    /**
+     * Stops at once: the pass in progress is interrupted and nothing new starts. What this term learnt (since when
+     * nodes were unneeded, their utilization history, an open batch of pending pods) is forgotten, so a replica
+     * that leads again later watches every node for the whole stabilization window before draining it.
+     */
     public synchronized void stop() {
         if (executor == null) {
             return;
@@ -104,6 +108,14 @@ public final class AutoscalingLoop {
         ticker.cancel(true);
         executor.shutdownNow();
         executor = null;
+        unneeded.retainOnly(Set.of());
+        utilization.retainOnly(Set.of());
+        batcher.reset();
+    }
+
+    /** Since when this term has seen {@code node} unneeded, or null. */
+    public Instant unneededSince(String node) {
+        return unneeded.since(node);
     }
 
     /** Informer hook: a new or updated pod that cannot be scheduled opens or extends a batch. */

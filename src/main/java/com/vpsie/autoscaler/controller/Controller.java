@@ -50,6 +50,7 @@ public final class Controller implements AutoCloseable {
     private final AutoscalingLoop loop;
     private final ScaleDownActuator scaleDown;
     private final LoopLiveness liveness;
+    private final GroupBackoff backoff;
 
     private final Object leadershipLock = new Object();
     private WorkQueue<String> queue;
@@ -72,7 +73,7 @@ public final class Controller implements AutoCloseable {
         this.clock = clock;
         this.cache = new ClusterCache(client, config.namespaces());
         this.liveness = new LoopLiveness(clock, metrics);
-        GroupBackoff backoff = GroupBackoff.clusterAutoscalerDefaults();
+        this.backoff = GroupBackoff.clusterAutoscalerDefaults();
         StatusWriter statusWriter = new StatusWriter(client, clock);
         SnapshotFactory snapshots = new SnapshotFactory(cache, provider);
         this.scaleDown = scaleDown.apply(() -> snapshots.build(clock.instant(), backoff::backedOff));
@@ -166,6 +167,8 @@ public final class Controller implements AutoCloseable {
             metrics.leader(false);
             loop.stop();
             scaleDown.stop();
+            // per-term state: the next term (here or on another replica) starts from what it observes itself
+            backoff.clear();
             resync.shutdownNow();
             // a reconcile in the middle of a provider call finishes it (it has its own deadline), no new one starts
             queue.shutdown(Duration.ZERO);

@@ -248,6 +248,43 @@ class ControllerIT {
                 || status("broken").getDesiredNodes() == 0).isTrue();
     }
 
+    /**
+     * Leadership is taken away by another holder writing the Lease (as a partitioned replica experiences it), then
+     * regained when that holder does not renew. The unneeded-since clock of the earlier term must not carry over:
+     * a replica regaining the lease must watch a node for the whole stabilization window again before draining it.
+     */
+    @Test
+    void theUnneededClockStartsAgainAfterLeadershipIsLostAndRegained() throws Exception {
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(ControllerFixtures.group("general", 1, 3))
+                .create();
+        Controller c = controller(true, "replica-a");
+        await().atMost(15, TimeUnit.SECONDS).until(() -> status("general") != null
+                && Integer.valueOf(1).equals(status("general").getReadyNodes()));
+        // the node becomes unneeded: empty, and the group may shrink to zero
+        await().atMost(5, TimeUnit.SECONDS).ignoreExceptions().until(() -> kube.client().resources(NodeGroup.class)
+                .inNamespace("test").withName("general").edit(g -> {
+                    g.getSpec().setMinNodes(0);
+                    return g;
+                }) != null);
+        String node = kube.client().nodes().list().getItems().get(0).getMetadata().getName();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> c.loop().unneededSince(node) != null);
+
+        // the leader renews every 200 ms, so an edit can meet a 409: try again until it lands
+        await().atMost(5, TimeUnit.SECONDS).ignoreExceptions().until(() -> kube.client().leases().inNamespace("test")
+                .withName("vpsie-autoscaler").edit(l -> {
+                    l.getSpec().setHolderIdentity("replica-elsewhere");
+                    l.getSpec().setRenewTime(java.time.ZonedDateTime.now());
+                    l.getSpec().setLeaseDurationSeconds(2);
+                    return l;
+                }) != null);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !c.leading());
+        Instant lost = Instant.now();
+        await().atMost(15, TimeUnit.SECONDS).until(c::leading);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> c.loop().unneededSince(node) != null);
+
+        assertThat(c.loop().unneededSince(node)).as("unneeded since, in the new term").isAfter(lost);
+    }
+
     @Test
     void twoInstancesElectOneLeaderAndTheSecondTakesOverWhenTheFirstStops() throws Exception {
         kube.client().resources(NodeGroup.class).inNamespace("test").resource(ControllerFixtures.group("general", 1, 3))

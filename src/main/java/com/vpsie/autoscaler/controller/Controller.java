@@ -197,7 +197,7 @@ public final class Controller implements AutoCloseable {
 
     /** Readiness: caches synced. */
     public HealthStatus readiness() {
-        return cache.synced() ? HealthStatus.healthy() : HealthStatus.unhealthy("informer caches not synced yet");
+        return cache.synced() ? HealthStatus.healthy() : HealthStatus.unhealthy(cache.notSyncedReason());
     }
 
     /** Liveness: a leader whose pass has not run for three scan intervals is stuck. */

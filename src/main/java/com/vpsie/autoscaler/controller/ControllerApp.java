@@ -3,6 +3,7 @@ package com.vpsie.autoscaler.controller;
 import com.vpsie.autoscaler.config.ControllerConfig;
 import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
 import com.vpsie.autoscaler.metrics.HealthServer;
+import com.vpsie.autoscaler.metrics.HealthStatus;
 import com.vpsie.autoscaler.provider.vpsie.SecretCredentialsSource;
 import com.vpsie.autoscaler.provider.vpsie.VpsieCloudProvider;
 import com.vpsie.autoscaler.provider.vpsie.VpsieConfig;
@@ -47,7 +48,7 @@ public final class ControllerApp implements AutoCloseable {
         this.controller = new Controller(config, client, provider, metrics, events,
                 snapshots -> new ScaleDownManager(client, snapshots, config.planner(), DrainSettings.from(config), events,
                         metrics, clock), clock);
-        this.health = new HealthServer(config.metricsPort(), metrics, controller::liveness, controller::readiness);
+        this.health = new HealthServer(config.metricsPort(), metrics, controller::liveness, this::readiness);
     }
 
     /** Starts everything and returns; {@link #close()} stops it. */
@@ -82,6 +83,15 @@ public final class ControllerApp implements AutoCloseable {
             LOG.error("cannot start: {}", e.getMessage());
             return 1;
         }
+    }
+
+    /** Ready: caches synced and the VPSie credentials readable; otherwise the answer says which is missing. */
+    HealthStatus readiness() {
+        HealthStatus caches = controller.readiness();
+        if (!caches.ok()) {
+            return caches;
+        }
+        return credentials.problem().map(HealthStatus::unhealthy).orElse(caches);
     }
 
     public Controller controller() {

@@ -107,9 +107,15 @@ public final class ControllerApp implements AutoCloseable {
     }
 
     /** Stops taking work, lets work in flight finish within the grace period, releases the lease, closes. */
+    /** What closing the health server, the Event sender and the clients, and the JVM's exit, may take at most. */
+    static final Duration CLOSE_MARGIN = Duration.ofSeconds(1);
+
     @Override
     public void close() {
-        controller.shutdown(config.shutdownGracePeriod());
+        // one budget from SIGTERM to exit: the controller gets it less what closing the rest takes
+        Duration budget = config.shutdownGracePeriod();
+        controller.shutdown(budget.compareTo(CLOSE_MARGIN.multipliedBy(2)) > 0 ? budget.minus(CLOSE_MARGIN)
+                : budget.dividedBy(2));
         health.close();
         events.close();
         provider.close();

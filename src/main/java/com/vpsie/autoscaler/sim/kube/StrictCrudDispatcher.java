@@ -77,8 +77,32 @@ public class StrictCrudDispatcher extends KubernetesCrudDispatcher {
         return () -> faults.remove(fault);
     }
 
+    private record Delay(Predicate<RecordedRequest> matches, long millis) {
+    }
+
+    private final List<Delay> delays = new CopyOnWriteArrayList<>();
+
+    /**
+     * From now on answers every request that {@code matches} only after {@code delay} (an API server under load,
+     * a slow admission webhook); the returned handle ends the delay for requests that arrive later.
+     */
+    public Runnable delay(Predicate<RecordedRequest> matches, java.time.Duration delay) {
+        Delay d = new Delay(matches, delay.toMillis());
+        delays.add(d);
+        return () -> delays.remove(d);
+    }
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        for (Delay d : delays) {
+            if (d.matches().test(request)) {
+                try {
+                    Thread.sleep(d.millis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
         for (Fault f : faults) {
             if (f.matches().test(request)) {
                 return StatusResponses.failure(f.code(), f.code() == 409 ? "Conflict" : "InternalError",

@@ -137,8 +137,8 @@ public final class RunCommand implements Callable<Integer> {
             + "Default: 3m.")
     String scaleDownFailureCooldown;
 
-    @Option(names = "--shutdown-grace-period", paramLabel = "DURATION", description = "How long in-flight work "
-            + "may finish after SIGTERM.%nEnv VPSIE_AUTOSCALER_SHUTDOWN_GRACE_PERIOD.%nDefault: 30s.")
+    @Option(names = "--shutdown-grace-period", paramLabel = "DURATION", description = "The whole budget from "
+            + "SIGTERM to exit (work in flight, then the lease release).%nEnv VPSIE_AUTOSCALER_SHUTDOWN_GRACE_PERIOD.%nDefault: 30s.")
     String shutdownGracePeriod;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", description = "auto, json or text; auto is JSON "

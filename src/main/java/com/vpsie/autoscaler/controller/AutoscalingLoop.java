@@ -96,7 +96,11 @@ public final class AutoscalingLoop {
         ticker = executor.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Stops at once: the pass in progress is interrupted and nothing new starts. */
+    /**
+     * Stops at once: the pass in progress is interrupted and nothing new starts. What this term learnt (since when
+     * nodes were unneeded, their utilization history, an open batch of pending pods) is forgotten, so a replica
+     * that leads again later watches every node for the whole stabilization window before draining it.
+     */
     public synchronized void stop() {
         if (executor == null) {
             return;
@@ -104,6 +108,14 @@ public final class AutoscalingLoop {
         ticker.cancel(true);
         executor.shutdownNow();
         executor = null;
+        unneeded.retainOnly(Set.of());
+        utilization.retainOnly(Set.of());
+        batcher.reset();
+    }
+
+    /** Since when this term has seen {@code node} unneeded, or null. */
+    public Instant unneededSince(String node) {
+        return unneeded.since(node);
     }
 
     /** Informer hook: a new or updated pod that cannot be scheduled opens or extends a batch. */
@@ -154,12 +166,22 @@ public final class AutoscalingLoop {
         Instant now = clock.instant();
         ClusterSnapshot snapshot = snapshots.build(now, backoff::backedOff);
         Plan plan = AutoscalingPlanner.plan(snapshot, now, settings);
-        scaleUp(plan, snapshot, now);
-        reportPodsWithoutScaleUp(plan);
+        // each step on its own: a failure in one is counted and logged, and the pass still completes
+        step("up", () -> scaleUp(plan, snapshot, now));
+        step("up", () -> reportPodsWithoutScaleUp(plan));
         feedUtilization(snapshot, now);
-        scaleDown(plan, snapshot, now);
+        step("down", () -> scaleDown(plan, snapshot, now));
         liveness.ran(LOOP);
         metrics.passCompleted(Duration.ofNanos(System.nanoTime() - started));
+    }
+
+    private void step(String direction, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.error("autoscaling pass: the {} step failed: {}", direction, e.toString(), e);
+            metrics.scalingDecision(direction, "error");
+        }
     }
 
     private void scaleUp(Plan plan, ClusterSnapshot snapshot, Instant now) {
@@ -168,40 +190,57 @@ public final class AutoscalingLoop {
         metrics.pendingPods((int) pending);
         for (Plan.ScaleUp up : plan.scaleUp()) {
             NodeGroupInfo info = snapshot.nodeGroups().get(up.nodeGroup());
-            NodeGroup cached = cache.nodeGroup(info.namespace(), info.name());
-            // nodes being deleted were released from the desired size already: counting them would over-provision
-            int registered = snapshot.sizedNodesOf(info.name());
-            int[] change = new int[2];
-            StatusWriter.Outcome outcome = statusWriter.update(info.namespace(), info.name(), cached, s -> {
-                int size = Math.max(s.getDesiredNodes() == null ? 0 : s.getDesiredNodes(), registered);
-                int target = Math.min(info.maxNodes(), size + up.count());
-                change[0] = size;
-                change[1] = target;
-                s.setDesiredNodes(target);
-                if (target > size) {
-                    s.setLastScaleUpTime(StatusMerge.format(now));
-                    s.setLastScaleTime(StatusMerge.format(now));
+            try {
+                scaleUp(up, info, snapshot, now);
+            } catch (RuntimeException e) {
+                // one group's failed write (5xx, conflicts that did not stop) must not cost the other groups their
+                // scale-up, nor the pass its scale-down and liveness mark; the next pass tries this group again
+                LOG.warn("NodeGroup {}/{}: could not raise the desired size, trying again next pass: {}",
+                        info.namespace(), info.name(), e.toString());
+                metrics.scalingDecision("up", "error");
+                NodeGroup cached = cache.nodeGroup(info.namespace(), info.name());
+                if (cached != null) {
+                    events.warning(NodeGroupReconciler.ref(cached), "ScaleUpFailed",
+                            "could not raise the desired size by " + up.count() + ": " + e.getMessage());
                 }
-                return s;
-            });
-            int added = change[1] - change[0];
-            if (outcome.group() == null || added <= 0) {
-                metrics.scalingDecision("up", "skipped");
-                continue;
             }
-            String message = "raised desired size from " + change[0] + " to " + change[1] + " (" + added + " x "
-                    + up.offering() + ") for " + up.pods().size() + " pending pod(s)";
-            LOG.info("NodeGroup {}/{}: {}", info.namespace(), info.name(), message);
-            events.normal(NodeGroupReconciler.ref(outcome.group()), "ScaledUpGroup", message);
-            for (String pod : up.pods()) {
-                int slash = pod.indexOf('/');
-                events.normal(podRef(pod.substring(0, slash), pod.substring(slash + 1), null),
-                        "TriggeredScaleUp", "pod triggered scale-up: " + info.name() + " " + change[0] + "->" + change[1]);
-            }
-            metrics.scaledUp(info.name(), added);
-            metrics.scalingDecision("up", "applied");
-            reconcileGroup.accept(info.namespace() + "/" + info.name());
         }
+    }
+
+    private void scaleUp(Plan.ScaleUp up, NodeGroupInfo info, ClusterSnapshot snapshot, Instant now) {
+        NodeGroup cached = cache.nodeGroup(info.namespace(), info.name());
+        // nodes being deleted were released from the desired size already: counting them would over-provision
+        int registered = snapshot.sizedNodesOf(info.name());
+        int[] change = new int[2];
+        StatusWriter.Outcome outcome = statusWriter.update(info.namespace(), info.name(), cached, s -> {
+            int size = Math.max(s.getDesiredNodes() == null ? 0 : s.getDesiredNodes(), registered);
+            int target = Math.min(info.maxNodes(), size + up.count());
+            change[0] = size;
+            change[1] = target;
+            s.setDesiredNodes(target);
+            if (target > size) {
+                s.setLastScaleUpTime(StatusMerge.format(now));
+                s.setLastScaleTime(StatusMerge.format(now));
+            }
+            return s;
+        });
+        int added = change[1] - change[0];
+        if (outcome.group() == null || added <= 0) {
+            metrics.scalingDecision("up", "skipped");
+            return;
+        }
+        String message = "raised desired size from " + change[0] + " to " + change[1] + " (" + added + " x "
+                + up.offering() + ") for " + up.pods().size() + " pending pod(s)";
+        LOG.info("NodeGroup {}/{}: {}", info.namespace(), info.name(), message);
+        events.normal(NodeGroupReconciler.ref(outcome.group()), "ScaledUpGroup", message);
+        for (String pod : up.pods()) {
+            int slash = pod.indexOf('/');
+            events.normal(podRef(pod.substring(0, slash), pod.substring(slash + 1), null),
+                    "TriggeredScaleUp", "pod triggered scale-up: " + info.name() + " " + change[0] + "->" + change[1]);
+        }
+        metrics.scaledUp(info.name(), added);
+        metrics.scalingDecision("up", "applied");
+        reconcileGroup.accept(info.namespace() + "/" + info.name());
     }
 
     private void reportPodsWithoutScaleUp(Plan plan) {

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Read-only caches of the objects the controller watches: NodeGroups (in the configured namespaces,
@@ -24,7 +26,11 @@ public final class ClusterCache implements AutoCloseable {
     private static final String BY_GROUP = "byNodeGroup";
     private static final String BY_NODE = "byNode";
 
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterCache.class);
+
     private final KubernetesClient client;
+    /** The last failure of each informer, by what it lists; shown while it has not synced. */
+    private final Map<String, String> lastErrors = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> namespaces;
     private final List<SharedIndexInformer<NodeGroup>> nodeGroupInformers = new ArrayList<>();
     private SharedIndexInformer<Node> nodeInformer;
@@ -59,6 +65,7 @@ public final class ClusterCache implements AutoCloseable {
         pdbInformer = client.policy().v1().podDisruptionBudget().inAnyNamespace().runnableInformer(0);
         daemonSetInformer = client.apps().daemonSets().inAnyNamespace().runnableInformer(0);
 
+        retryAlways(named());
         nodeGroupInformers.forEach(i -> i.addEventHandler(onNodeGroup));
         nodeInformer.addEventHandler(onNode);
         podInformer.addEventHandler(onPod);
@@ -74,6 +81,45 @@ public final class ClusterCache implements AutoCloseable {
         return nodeInformer != null && nodeInformer.hasSynced() && podInformer.hasSynced() && pdbInformer.hasSynced()
                 && daemonSetInformer.hasSynced()
                 && nodeGroupInformers.stream().allMatch(SharedIndexInformer::hasSynced);
+    }
+
+    /** Why the caches are not synced yet, naming each cache that has not listed and its last error. */
+    public String notSyncedReason() {
+        List<String> waiting = new ArrayList<>();
+        named().forEach((what, informer) -> {
+            if (!informer.hasSynced()) {
+                String error = lastErrors.get(what);
+                waiting.add(what + (error == null ? " (listing)" : " (last list failed: " + error + ")"));
+            }
+        });
+        return waiting.isEmpty() ? "informer caches synced" : "informer caches not synced yet: " + String.join(", ", waiting);
+    }
+
+    private Map<String, SharedIndexInformer<?>> named() {
+        Map<String, SharedIndexInformer<?>> all = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < nodeGroupInformers.size(); i++) {
+            all.put("nodegroups" + (namespaces.isEmpty() ? "" : " in " + namespaces.get(i)), nodeGroupInformers.get(i));
+        }
+        if (nodeInformer != null) {
+            all.put("nodes", nodeInformer);
+            all.put("pods", podInformer);
+            all.put("poddisruptionbudgets", pdbInformer);
+        }
+        return all;
+    }
+
+    /**
+     * fabric8 gives up on an informer whose first list fails (no retry before it has synced once): the cache would
+     * stay empty and unsynced until a restart, and say nothing. Every failure is retried (with fabric8's growing
+     * wait, at most about half a minute), logged, and kept for {@link #notSyncedReason()}.
+     */
+    private void retryAlways(Map<String, SharedIndexInformer<?>> informers) {
+        informers.forEach((what, informer) -> informer.exceptionHandler((started, error) -> {
+            String text = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+            lastErrors.put(what, text);
+            LOG.warn("{} {} failed, retrying: {}", what, started ? "watch" : "list", text);
+            return true;
+        }));
     }
 
     /** Waits up to {@code millis} for {@link #synced()}. */

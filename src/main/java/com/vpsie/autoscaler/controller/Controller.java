@@ -12,6 +12,8 @@ import com.vpsie.autoscaler.utilization.UtilizationTracker;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.RequestConfig;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
@@ -50,6 +52,7 @@ public final class Controller implements AutoCloseable {
     private final AutoscalingLoop loop;
     private final ScaleDownActuator scaleDown;
     private final LoopLiveness liveness;
+    private final GroupBackoff backoff;
 
     private final Object leadershipLock = new Object();
     private WorkQueue<String> queue;
@@ -72,7 +75,7 @@ public final class Controller implements AutoCloseable {
         this.clock = clock;
         this.cache = new ClusterCache(client, config.namespaces());
         this.liveness = new LoopLiveness(clock, metrics);
-        GroupBackoff backoff = GroupBackoff.clusterAutoscalerDefaults();
+        this.backoff = GroupBackoff.clusterAutoscalerDefaults();
         StatusWriter statusWriter = new StatusWriter(client, clock);
         SnapshotFactory snapshots = new SnapshotFactory(cache, provider);
         this.scaleDown = scaleDown.apply(() -> snapshots.build(clock.instant(), backoff::backedOff));
@@ -166,6 +169,8 @@ public final class Controller implements AutoCloseable {
             metrics.leader(false);
             loop.stop();
             scaleDown.stop();
+            // per-term state: the next term (here or on another replica) starts from what it observes itself
+            backoff.clear();
             resync.shutdownNow();
             // a reconcile in the middle of a provider call finishes it (it has its own deadline), no new one starts
             queue.shutdown(Duration.ZERO);
@@ -174,7 +179,8 @@ public final class Controller implements AutoCloseable {
 
     public void enqueue(String key) {
         WorkQueue<String> q = queue;
-        if (leading && q != null) {
+        // no new work once shutdown begins
+        if (leading && !closing && q != null) {
             q.add(key);
         }
     }
@@ -194,7 +200,7 @@ public final class Controller implements AutoCloseable {
 
     /** Readiness: caches synced. */
     public HealthStatus readiness() {
-        return cache.synced() ? HealthStatus.healthy() : HealthStatus.unhealthy("informer caches not synced yet");
+        return cache.synced() ? HealthStatus.healthy() : HealthStatus.unhealthy(cache.notSyncedReason());
     }
 
     /** Liveness: a leader whose pass has not run for three scan intervals is stuck. */
@@ -274,20 +280,26 @@ public final class Controller implements AutoCloseable {
         };
     }
 
+    /** Kept for the lease release at the end of the budget, so a successor need not wait for the lease to expire. */
+    static final Duration LEASE_RELEASE_RESERVE = Duration.ofSeconds(2);
+
     /**
-     * Stops taking work, lets work in flight finish within {@code grace}, then releases the lease so a
-     * successor need not wait for it to expire.
+     * Stops taking work, lets work in flight finish, then releases the lease so a successor need not wait for it to
+     * expire, all within one {@code budget} (the pod's termination grace period minus the margin {@link ControllerApp}
+     * keeps): each step gets what the steps before it left, and the lease release keeps its own reserve.
      */
-    public void shutdown(Duration grace) {
+    public void shutdown(Duration budget) {
+        long end = System.nanoTime() + budget.toNanos();
+        long workEnd = end - Math.min(LEASE_RELEASE_RESERVE.toNanos(), budget.toNanos() / 3);
         closing = true;
         synchronized (leadershipLock) {
             loop.stop();
             if (resync != null) {
                 resync.shutdownNow();
             }
-            scaleDown.shutdown(grace);
-            if (queue != null && !queue.shutdown(grace)) {
-                LOG.warn("work still running after {}; leaving it", grace);
+            scaleDown.shutdown(remaining(workEnd));
+            if (queue != null && !queue.shutdown(remaining(workEnd))) {
+                LOG.warn("work still running at the end of the shutdown budget {}; leaving it", budget);
             }
             leading = false;
             metrics.leader(false);
@@ -295,19 +307,34 @@ public final class Controller implements AutoCloseable {
         CompletableFuture<?> e = election;
         if (e != null) {
             e.cancel(true);
-            releaseLease();
+            releaseLease(remaining(end));
         }
         cache.close();
+    }
+
+    private static Duration remaining(long endNanos) {
+        return Duration.ofNanos(Math.max(0, endNanos - System.nanoTime()));
     }
 
     /**
      * Gives up the Lease if this replica still holds it, so a successor takes over at once instead of
      * waiting out the lease duration. fabric8's release-on-cancel runs asynchronously and may lose the race
-     * with closing the client, so this is done here, synchronously, with the client's deadline.
+     * with closing the client, so this is done here, synchronously, on a client whose deadline is what is left of
+     * the shutdown budget.
      */
-    private void releaseLease() {
-        try {
-            client.leases().inNamespace(config.leaseNamespace()).withName(config.leaseName()).edit(lease -> {
+    private void releaseLease(Duration deadline) {
+        if (deadline.toMillis() < 1) {
+            LOG.warn("no time left to release the lease {}/{}; a successor waits for it to expire",
+                    config.leaseNamespace(), config.leaseName());
+            return;
+        }
+        RequestConfig bounded = new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                .withRequestRetryBackoffLimit(0)
+                .withRequestTimeout((int) Math.max(1, deadline.toMillis() / 2))
+                .build();
+        try (KubernetesClient quick = client.newClient(bounded).adapt(KubernetesClient.class)) {
+            // a read and a write: each gets half of what is left
+            quick.leases().inNamespace(config.leaseNamespace()).withName(config.leaseName()).edit(lease -> {
                 if (lease.getSpec() != null && config.identity().equals(lease.getSpec().getHolderIdentity())) {
                     lease.getSpec().setHolderIdentity(null);
                     lease.getSpec().setLeaseDurationSeconds(1);

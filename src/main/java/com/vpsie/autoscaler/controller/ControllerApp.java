@@ -3,6 +3,7 @@ package com.vpsie.autoscaler.controller;
 import com.vpsie.autoscaler.config.ControllerConfig;
 import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
 import com.vpsie.autoscaler.metrics.HealthServer;
+import com.vpsie.autoscaler.metrics.HealthStatus;
 import com.vpsie.autoscaler.provider.vpsie.SecretCredentialsSource;
 import com.vpsie.autoscaler.provider.vpsie.VpsieCloudProvider;
 import com.vpsie.autoscaler.provider.vpsie.VpsieConfig;
@@ -47,7 +48,7 @@ public final class ControllerApp implements AutoCloseable {
         this.controller = new Controller(config, client, provider, metrics, events,
                 snapshots -> new ScaleDownManager(client, snapshots, config.planner(), DrainSettings.from(config), events,
                         metrics, clock), clock);
-        this.health = new HealthServer(config.metricsPort(), metrics, controller::liveness, controller::readiness);
+        this.health = new HealthServer(config.metricsPort(), metrics, controller::liveness, this::readiness);
     }
 
     /** Starts everything and returns; {@link #close()} stops it. */
@@ -84,6 +85,15 @@ public final class ControllerApp implements AutoCloseable {
         }
     }
 
+    /** Ready: caches synced and the VPSie credentials readable; otherwise the answer says which is missing. */
+    HealthStatus readiness() {
+        HealthStatus caches = controller.readiness();
+        if (!caches.ok()) {
+            return caches;
+        }
+        return credentials.problem().map(HealthStatus::unhealthy).orElse(caches);
+    }
+
     public Controller controller() {
         return controller;
     }
@@ -97,9 +107,15 @@ public final class ControllerApp implements AutoCloseable {
     }
 
     /** Stops taking work, lets work in flight finish within the grace period, releases the lease, closes. */
+    /** What closing the health server, the Event sender and the clients, and the JVM's exit, may take at most. */
+    static final Duration CLOSE_MARGIN = Duration.ofSeconds(1);
+
     @Override
     public void close() {
-        controller.shutdown(config.shutdownGracePeriod());
+        // one budget from SIGTERM to exit: the controller gets it less what closing the rest takes
+        Duration budget = config.shutdownGracePeriod();
+        controller.shutdown(budget.compareTo(CLOSE_MARGIN.multipliedBy(2)) > 0 ? budget.minus(CLOSE_MARGIN)
+                : budget.dividedBy(2));
         health.close();
         events.close();
         provider.close();

@@ -58,6 +58,11 @@ public final class GroupBackoff {
         states.remove(group);
     }
 
+    /** Forgets every group: the back-off of an earlier leadership term does not carry over. */
+    public synchronized void clear() {
+        states.clear();
+    }
+
     public synchronized void retainOnly(Set<String> groups) {
         states.keySet().retainAll(groups);
     }

@@ -27,9 +27,14 @@ public final class KubernetesClients {
     private KubernetesClients() {
     }
 
-    /** From {@code kubeconfig}, or (null) fabric8's usual search: $KUBECONFIG, ~/.kube/config, the service account. */
+    /**
+     * From {@code kubeconfig}, or (null) fabric8's usual search: $KUBECONFIG, ~/.kube/config, the service account.
+     * Without fabric8's own retries: by default it retries a failed request ten times with doubling waits, so one
+     * status write, Node delete or lease release could block for minutes. Each call here ends within the connect
+     * and request timeouts; callers retry on their own schedule (work queue, next pass, the elector's retry period).
+     */
     public static KubernetesClient create(Path kubeconfig) {
-        return create(kubeconfig, null);
+        return create(kubeconfig, 0);
     }
 
     /** As {@link #create(Path)}, with fabric8's own retries of failed requests limited to {@code retries} (null: its default). */

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadFactory;
@@ -30,6 +31,28 @@ public final class HealthServer implements AutoCloseable {
     private static final int QUEUE = 16;
     private static final int BACKLOG = 16;
     private static final long CLOSE_WAIT_MILLIS = 500;
+    /** How long a client may take to send its request, and to take the answer. */
+    public static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
+    static {
+        applyRequestTimeouts();
+    }
+
+    /**
+     * Bounds how long any JDK HTTP server in this process waits for a client to send its request and to take the
+     * answer ({@link #REQUEST_TIMEOUT}); without it a client that never finishes its request holds a server thread
+     * for good, and two such clients starve the kubelet's probes. The JDK reads these settings once, when its first
+     * server is created, so every class that starts one calls this first; a value the operator set is kept.
+     */
+    public static void applyRequestTimeouts() {
+        String seconds = Long.toString(REQUEST_TIMEOUT.toSeconds());
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", seconds);
+        }
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) {
+            System.setProperty("sun.net.httpserver.maxRspTime", seconds);
+        }
+    }
 
     private final int requestedPort;
     private final AutoscalerMetrics metrics;

@@ -74,7 +74,18 @@ public final class CleanupExecutor implements AutoCloseable {
         CompletableFuture<?> after = before == null ? CompletableFuture.completedFuture(null) : before;
         after.whenComplete((ignored, error) -> {
             try {
-                executor.execute(() -> result.complete(run(node, startedAt, why, evenDrained)));
+                executor.execute(() -> {
+                    try {
+                        result.complete(run(node, startedAt, why, evenDrained));
+                    } catch (Throwable e) {
+                        // an Error too: a future left open would keep the node pending, and the sweep skips it
+                        LOG.error("undo of the drain of node {} failed unexpectedly; the sweep will retry", node, e);
+                        result.completeExceptionally(e);
+                    } finally {
+                        // never strands the node: whatever happened, the pending mark goes with this undo
+                        pending.remove(node, result);
+                    }
+                });
             } catch (RuntimeException rejected) {
                 // closed: the next process's sweep undoes what is left
                 result.complete(UndoOutcome.GAVE_UP);

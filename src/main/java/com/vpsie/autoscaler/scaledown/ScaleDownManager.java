@@ -220,6 +220,8 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
             }
             // the next leader reports the marks; a stale report here would age into a false alert
             metrics.scaleDownMarks(Map.of());
+            // per-term state: a later term judges the groups by what it sees itself
+            cooldownUntil.clear();
         }
     }
 

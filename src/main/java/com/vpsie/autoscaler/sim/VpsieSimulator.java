@@ -133,6 +133,8 @@ public final class VpsieSimulator implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        // the JDK reads its server timeouts once per process: the same as the health server's, whoever starts first
+        com.vpsie.autoscaler.metrics.HealthServer.applyRequestTimeouts();
         server = HttpServer.create(new InetSocketAddress(bindAddress, port), 0);
         server.createContext("/", this::handle);
         server.setExecutor(executor);

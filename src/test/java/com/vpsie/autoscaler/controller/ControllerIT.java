@@ -15,7 +15,9 @@ import com.vpsie.autoscaler.provider.ProviderServer;
 import com.vpsie.autoscaler.sim.SimulatedKubelets;
 import com.vpsie.autoscaler.testing.FakeCloudProvider;
 import com.vpsie.autoscaler.sim.kube.StrictMockServer;
+import com.vpsie.autoscaler.model.WellKnown;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -213,6 +215,74 @@ class ControllerIT {
                     assertThat(e.getReason()).isEqualTo("InvalidSpec");
                     assertThat(e.getInvolvedObject().getName()).isEqualTo("broken");
                 });
+    }
+
+    /**
+     * The mock answers the broken group's status writes with 500 (a real API server does under load or with a
+     * failing webhook); the pass must still scale the other group, count the failure and complete.
+     */
+    @Test
+    void oneGroupsFailedStatusWriteDoesNotStopThePass() throws Exception {
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(ControllerFixtures.group("broken", 0, 3))
+                .create();
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(ControllerFixtures.group("good", 0, 3))
+                .create();
+        kube.dispatcher().fail(r -> "PATCH".equals(r.getMethod()) && r.getPath().contains("/nodegroups/broken/status"),
+                500);
+        for (String group : List.of("broken", "good")) {
+            Pod pod = ControllerFixtures.unschedulablePod("for-" + group, "1500m", "1Gi");
+            pod.getSpec().setNodeSelector(Map.of(WellKnown.NODEGROUP_LABEL, group));
+            kube.client().pods().inNamespace("test").resource(pod).create();
+        }
+        Controller c = controller(false, "only");
+
+        await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
+            assertThat(status("good")).isNotNull();
+            assertThat(status("good").getDesiredNodes()).isEqualTo(1);
+            assertThat(metrics.scrape())
+                    .containsPattern("vpsie_autoscaler_scaling_decisions_total\\{direction=\"up\",result=\"error\"} [1-9]")
+                    .containsPattern("vpsie_autoscaler_autoscaling_pass_duration_seconds_count [1-9]");
+        });
+        assertThat(c.liveness().ok()).as("the pass keeps marking liveness: %s", c.liveness().reason()).isTrue();
+        assertThat(status("broken") == null || status("broken").getDesiredNodes() == null
+                || status("broken").getDesiredNodes() == 0).isTrue();
+    }
+
+    /**
+     * Leadership is taken away by another holder writing the Lease (as a partitioned replica experiences it), then
+     * regained when that holder does not renew. The unneeded-since clock of the earlier term must not carry over:
+     * a replica regaining the lease must watch a node for the whole stabilization window again before draining it.
+     */
+    @Test
+    void theUnneededClockStartsAgainAfterLeadershipIsLostAndRegained() throws Exception {
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(ControllerFixtures.group("general", 1, 3))
+                .create();
+        Controller c = controller(true, "replica-a");
+        await().atMost(15, TimeUnit.SECONDS).until(() -> status("general") != null
+                && Integer.valueOf(1).equals(status("general").getReadyNodes()));
+        // the node becomes unneeded: empty, and the group may shrink to zero
+        await().atMost(5, TimeUnit.SECONDS).ignoreExceptions().until(() -> kube.client().resources(NodeGroup.class)
+                .inNamespace("test").withName("general").edit(g -> {
+                    g.getSpec().setMinNodes(0);
+                    return g;
+                }) != null);
+        String node = kube.client().nodes().list().getItems().get(0).getMetadata().getName();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> c.loop().unneededSince(node) != null);
+
+        // the leader renews every 200 ms, so an edit can meet a 409: try again until it lands
+        await().atMost(5, TimeUnit.SECONDS).ignoreExceptions().until(() -> kube.client().leases().inNamespace("test")
+                .withName("vpsie-autoscaler").edit(l -> {
+                    l.getSpec().setHolderIdentity("replica-elsewhere");
+                    l.getSpec().setRenewTime(java.time.ZonedDateTime.now());
+                    l.getSpec().setLeaseDurationSeconds(2);
+                    return l;
+                }) != null);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> !c.leading());
+        Instant lost = Instant.now();
+        await().atMost(15, TimeUnit.SECONDS).until(c::leading);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> c.loop().unneededSince(node) != null);
+
+        assertThat(c.loop().unneededSince(node)).as("unneeded since, in the new term").isAfter(lost);
     }
 
     @Test

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.PodListBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,6 +49,27 @@ class KubernetesClientsTest {
         assertThat(request.getHeader("Impersonate-User")).isEqualTo("system:serviceaccount:autoscaler:vpsie-autoscaler");
         assertThat(request.getHeaders().headers("Impersonate-Group")).containsExactly("team-a", "team-b");
         assertThat(request.getHeader("Impersonate-Extra-reason")).isEqualTo("e2e");
+    }
+
+    /**
+     * One call, one deadline: fabric8 retries a 5xx by default up to ten times with doubling waits, so one status
+     * write, Node delete or lease release could block for minutes. The controller's callers retry on their own
+     * schedule (work queue, next pass, elector's retry period), so the client must answer after one attempt.
+     */
+    @Test
+    void aFailingCallIsAnsweredAfterOneAttemptNotAfterFabric8sRetries() throws Exception {
+        server.expect().get().withPath("/api/v1/namespaces/default/pods")
+                .andReturn(503, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":503}")
+                .always();
+
+        try (KubernetesClient client = KubernetesClients.create(kubeconfig(""))) {
+            CompletableFuture<Void> call = CompletableFuture.runAsync(() -> client.pods().inNamespace("default").list());
+
+            // fabric8's default would still be retrying after 3 s (100 ms, 200 ms, 400 ms, ... between attempts)
+            assertThatThrownBy(() -> call.get(3, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(KubernetesClientException.class);
+        }
+        assertThat(server.getRequestCount()).as("attempts").isEqualTo(1);
     }
 
     @Test

@@ -7,7 +7,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -116,6 +119,33 @@ class HealthServerIT {
         }
         for (var f : futures) {
             assertThat(f.get().statusCode()).isEqualTo(200);
+        }
+    }
+
+    /**
+     * Clients that open a connection and never finish their request (a stuck scraper, a half-open connection left by
+     * a node going away) must not take the server's threads for good: the kubelet's probes must still be answered,
+     * or a healthy controller is restarted for a liveness failure it does not have.
+     */
+    @Test
+    void clientsThatNeverFinishTheirRequestDoNotStarveTheProbes() throws Exception {
+        List<java.net.Socket> stuck = new ArrayList<>();
+        try {
+            for (int i = 0; i < 20; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", server.port());
+                s.getOutputStream().write("GET /metrics HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                stuck.add(s);
+            }
+            HttpClient probe = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+            HttpResponse<String> answer = probe.send(HttpRequest.newBuilder(uri("/healthz"))
+                    .timeout(HealthServer.REQUEST_TIMEOUT.plusSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(answer.statusCode()).isEqualTo(200);
+        } finally {
+            for (java.net.Socket s : stuck) {
+                s.close();
+            }
         }
     }
 

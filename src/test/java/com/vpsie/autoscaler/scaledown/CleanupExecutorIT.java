@@ -1,6 +1,7 @@
 package com.vpsie.autoscaler.scaledown;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.vpsie.autoscaler.plan.Plan;
 import com.vpsie.autoscaler.scaledown.NodeMarkExecutor.UndoOutcome;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
 
 /**
  * {@link CleanupExecutor} against fabric8's mock API server with the strict test dispatcher (which, like a real API
@@ -97,5 +99,25 @@ class CleanupExecutorIT {
             assertThat(outcome).isEqualTo(UndoOutcome.GAVE_UP);
         }
         assertThat(DrainFixtures.marks(client, "n1").draining()).as("left for the sweep").isTrue();
+    }
+
+    @Test
+    void anErrorThrownDuringAnUndoStillClearsThePendingMark() throws Exception {
+        DrainFixtures.markDraining(client, "n1", STARTED, Plan.ScaleDownKind.Empty);
+        // A real executor on the mock API server whose first unmark throws an Error (a StackOverflowError deep in
+        // serialization, an OutOfMemoryError): an API server cannot make the client throw one, so it is injected.
+        NodeMarkExecutor real = new NodeMarkExecutor(client);
+        NodeMarkExecutor failingOnce = Mockito.spy(real);
+        Mockito.doThrow(new StackOverflowError("injected")).doCallRealMethod().when(failingOnce)
+                .unmark(Mockito.eq("n1"), Mockito.any(), Mockito.anyBoolean());
+        try (CleanupExecutor withError = new CleanupExecutor(failingOnce, Duration.ofMillis(500), Duration.ofMillis(50))) {
+            CompletableFuture<UndoOutcome> first = withError.undo("n1", STARTED, "test");
+
+            await().atMost(5, TimeUnit.SECONDS).until(first::isDone);
+            assertThat(first).isCompletedExceptionally();
+            assertThat(withError.pending("n1")).as("the sweep skips a node whose undo is pending").isFalse();
+            // and the sweep's next undo of the node runs
+            assertThat(withError.undo("n1", STARTED, "test").get(5, TimeUnit.SECONDS)).isEqualTo(UndoOutcome.UNDONE);
+        }
     }
 }

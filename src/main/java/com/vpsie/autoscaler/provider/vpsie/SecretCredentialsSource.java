@@ -37,6 +37,8 @@ public final class SecretCredentialsSource implements VpsieCredentialsSource, Au
     private final SharedIndexInformer<Secret> informer;
     /** Last parse, reused while the Secret's resourceVersion stays the same. */
     private volatile Parsed parsed;
+    /** The last failure to read the Secret, shown while it has not been read. */
+    private volatile String lastError;
     /** What was last logged, so a change is logged once and a steady state not at all. */
     private volatile String lastLogged;
 
@@ -47,6 +49,14 @@ public final class SecretCredentialsSource implements VpsieCredentialsSource, Au
         this.namespace = Objects.requireNonNull(namespace, "namespace");
         this.name = Objects.requireNonNull(name, "name");
         this.informer = client.secrets().inNamespace(namespace).withName(name).runnableInformer(0);
+        // fabric8 gives up on an informer whose first list fails, and every VPSie call would fail until a restart:
+        // retry every failure (with fabric8's growing wait, at most about half a minute), log it, and say why
+        this.informer.exceptionHandler((started, error) -> {
+            String text = error.getClass().getSimpleName() + (error.getMessage() == null ? "" : ": " + error.getMessage());
+            lastError = text;
+            LOG.warn("Reading the VPSie credentials Secret {} failed, retrying: {}", where(), text);
+            return true;
+        });
         this.informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Secret secret) {
@@ -84,7 +94,9 @@ public final class SecretCredentialsSource implements VpsieCredentialsSource, Au
     @Override
     public VpsieCredentials current() throws CredentialsUnavailableException {
         if (!informer.hasSynced()) {
-            throw new CredentialsUnavailableException("VPSie credentials Secret " + where() + " has not been read yet");
+            String error = lastError;
+            throw new CredentialsUnavailableException("VPSie credentials Secret " + where() + " has not been read yet"
+                    + (error == null ? "" : " (last attempt failed: " + error + "; retrying)"));
         }
         Secret secret = informer.getStore().getByKey(namespace + "/" + name);
         if (secret == null) {
@@ -95,6 +107,16 @@ public final class SecretCredentialsSource implements VpsieCredentialsSource, Au
             throw new CredentialsUnavailableException(p.problem);
         }
         return p.credentials;
+    }
+
+    /** Why VPSie calls cannot be made now, or empty when the credentials are usable. */
+    public java.util.Optional<String> problem() {
+        try {
+            current();
+            return java.util.Optional.empty();
+        } catch (CredentialsUnavailableException e) {
+            return java.util.Optional.of(e.getMessage());
+        }
     }
 
     private Parsed parse(Secret secret) {

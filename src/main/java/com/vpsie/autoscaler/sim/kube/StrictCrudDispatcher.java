@@ -18,7 +18,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -59,8 +61,54 @@ public class StrictCrudDispatcher extends KubernetesCrudDispatcher {
         this.eviction = new PodEviction(new DispatcherStore(), clock);
     }
 
+    /** Requests answered with an error instead of being served, while the fault is in place. */
+    private record Fault(Predicate<RecordedRequest> matches, int code) {
+    }
+
+    private final List<Fault> faults = new CopyOnWriteArrayList<>();
+
+    /**
+     * From now on answers every request that {@code matches} with {@code code} (a 5xx of an overloaded API server,
+     * a 409 that never stops) and serves nothing of it; the returned handle ends the fault.
+     */
+    public Runnable fail(Predicate<RecordedRequest> matches, int code) {
+        Fault fault = new Fault(matches, code);
+        faults.add(fault);
+        return () -> faults.remove(fault);
+    }
+
+    private record Delay(Predicate<RecordedRequest> matches, long millis) {
+    }
+
+    private final List<Delay> delays = new CopyOnWriteArrayList<>();
+
+    /**
+     * From now on answers every request that {@code matches} only after {@code delay} (an API server under load,
+     * a slow admission webhook); the returned handle ends the delay for requests that arrive later.
+     */
+    public Runnable delay(Predicate<RecordedRequest> matches, java.time.Duration delay) {
+        Delay d = new Delay(matches, delay.toMillis());
+        delays.add(d);
+        return () -> delays.remove(d);
+    }
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        for (Delay d : delays) {
+            if (d.matches().test(request)) {
+                try {
+                    Thread.sleep(d.millis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        for (Fault f : faults) {
+            if (f.matches().test(request)) {
+                return StatusResponses.failure(f.code(), f.code() == 409 ? "Conflict" : "InternalError",
+                        "fault injected by the test on " + request.getRequestLine(), null, List.of());
+            }
+        }
         try {
             return super.dispatch(request);
         } catch (RuntimeException e) {

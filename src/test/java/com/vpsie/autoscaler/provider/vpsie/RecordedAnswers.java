@@ -36,6 +36,8 @@ final class RecordedAnswers implements AutoCloseable {
     RecordedAnswers(String shape) {
         this.shape = shape;
         try {
+            // the JDK reads its server timeouts once per process: the same as the health server's, whoever starts first
+            com.vpsie.autoscaler.metrics.HealthServer.applyRequestTimeouts();
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Read-only caches of the objects the controller watches: NodeGroups (in the configured namespaces,
  * or all), Nodes, Pods and PodDisruptionBudgets. What it hands out belongs to the informers: callers
- * must copy before changing anything.
+ * must copy before changing anything. Pods, Nodes and PDBs are held in their {@link CachedForm}: what the
+ * controller reads of them, not the whole object.
  */
 public final class ClusterCache implements AutoCloseable {
 
@@ -45,16 +46,20 @@ public final class ClusterCache implements AutoCloseable {
                 nodeGroupInformers.add(client.resources(NodeGroup.class).inNamespace(ns).runnableInformer(0));
             }
         }
-        nodeInformer = client.nodes().runnableInformer(0);
+        nodeInformer = client.nodes().runnableInformer(0).itemStore(new TrimmingItemStore<>(CachedForm::node));
         nodeInformer.addIndexers(Map.of(BY_GROUP, node -> {
             String group = node.getMetadata().getLabels() == null ? null
                     : node.getMetadata().getLabels().get(WellKnown.NODEGROUP_LABEL);
             return group == null ? List.of() : List.of(group);
         }));
-        podInformer = client.pods().inAnyNamespace().runnableInformer(0);
+        podInformer = client.pods().inAnyNamespace().runnableInformer(0)
+                .itemStore(new TrimmingItemStore<>(CachedForm::pod))
+                // Nothing looks pods up by namespace; the index would hold one more entry per pod.
+                .removeNamespaceIndex();
         podInformer.addIndexers(Map.of(BY_NODE, pod -> pod.getSpec() == null || pod.getSpec().getNodeName() == null
                 ? List.of() : List.of(pod.getSpec().getNodeName())));
-        pdbInformer = client.policy().v1().podDisruptionBudget().inAnyNamespace().runnableInformer(0);
+        pdbInformer = client.policy().v1().podDisruptionBudget().inAnyNamespace().runnableInformer(0)
+                .itemStore(new TrimmingItemStore<>(CachedForm::pdb));
 
         nodeGroupInformers.forEach(i -> i.addEventHandler(onNodeGroup));
         nodeInformer.addEventHandler(onNode);

@@ -34,8 +34,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The form in which the informer caches hold Pods, Nodes and PodDisruptionBudgets: what the controller
- * reads of them and nothing else. At 30,000 pods the heap is mostly cached pods, and most of a pod as
+ * The form in which the informer caches hold Nodes and PodDisruptionBudgets (pods: {@link CachedPod}),
+ * trimmed to what the controller reads. At 30,000 pods the heap is mostly cached pods, and most of a pod as
  * the API server sends it (managed fields, env, probes, container statuses, last-applied annotations)
  * is read by nobody here. A test converts full and trimmed objects and checks the decision core sees
  * the same thing; a field the converters start to read must be kept here too.
@@ -55,7 +55,11 @@ public final class CachedForm {
     private CachedForm() {
     }
 
-    /** Metadata, scheduling constraints, requests, host ports, volume kinds, phase and the PodScheduled condition. */
+    /**
+     * Metadata, scheduling constraints, requests, host ports, volume kinds, phase and the PodScheduled condition.
+     * The pod cache holds {@link CachedPod}s, smaller still; this form is what {@code bench --scenario cache-heap}
+     * measures them against, and what a consumer that needs a fabric8 Pod would cache.
+     */
     public static Pod pod(Pod pod) {
         ObjectMeta meta = pod.getMetadata();
         PodSpec spec = pod.getSpec();

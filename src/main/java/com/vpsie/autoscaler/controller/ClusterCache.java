@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Read-only caches of the objects the controller watches: NodeGroups (in the configured namespaces,
  * or all), Nodes, Pods and PodDisruptionBudgets. What it hands out belongs to the informers: callers
- * must copy before changing anything. Pods, Nodes and PDBs are held in their {@link CachedForm}: what the
- * controller reads of them, not the whole object.
+ * must copy before changing anything. Pods are held as {@link CachedPod}s (identity and the decision
+ * core's view), Nodes and PDBs in their {@link CachedForm}: what the controller reads, not the whole object.
  */
 public final class ClusterCache implements AutoCloseable {
 
@@ -53,11 +53,10 @@ public final class ClusterCache implements AutoCloseable {
             return group == null ? List.of() : List.of(group);
         }));
         podInformer = client.pods().inAnyNamespace().runnableInformer(0)
-                .itemStore(new TrimmingItemStore<>(CachedForm::pod))
+                .itemStore(new TrimmingItemStore<>(CachedPod::of))
                 // Nothing looks pods up by namespace; the index would hold one more entry per pod.
                 .removeNamespaceIndex();
-        podInformer.addIndexers(Map.of(BY_NODE, pod -> pod.getSpec() == null || pod.getSpec().getNodeName() == null
-                ? List.of() : List.of(pod.getSpec().getNodeName())));
+        podInformer.addIndexers(Map.of(BY_NODE, ClusterCache::nodeNameOf));
         pdbInformer = client.policy().v1().podDisruptionBudget().inAnyNamespace().runnableInformer(0)
                 .itemStore(new TrimmingItemStore<>(CachedForm::pdb));
 
@@ -116,12 +115,20 @@ public final class ClusterCache implements AutoCloseable {
         return nodeInformer.getIndexer().byIndex(BY_GROUP, group);
     }
 
+    /** Every pod, as {@link CachedPod}s. */
     public List<Pod> pods() {
         return podInformer.getStore().list();
     }
 
     public List<Pod> podsOnNode(String node) {
         return podInformer.getIndexer().byIndex(BY_NODE, node);
+    }
+
+    /** Indexes both the cached form and the pod as it arrives, which the informer indexes before it stores it. */
+    private static List<String> nodeNameOf(Pod pod) {
+        String node = pod instanceof CachedPod c ? c.nodeName()
+                : pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        return node == null || node.isEmpty() ? List.of() : List.of(node);
     }
 
     public List<PodDisruptionBudget> pdbs() {

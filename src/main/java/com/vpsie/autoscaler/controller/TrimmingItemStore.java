@@ -8,7 +8,8 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * An informer's item store that keeps each object in its {@link CachedForm}: fabric8 has no transform
+ * An informer's item store that keeps each object in its cached form ({@link CachedPod}, {@link CachedForm}):
+ * fabric8 has no transform
  * before caching, but every object the informer caches goes through {@link #put}. Event handlers still
  * receive the object as it came from the API server; the old object of an update is the trimmed one.
  */

@@ -46,6 +46,13 @@ public final class PlannerBenchmark {
         long genStart = System.nanoTime();
         ClusterSnapshot snapshot = SyntheticCluster.generate(options.cluster());
         double genMs = (System.nanoTime() - genStart) / 1e6;
+        return runOn(snapshot, String.format(Locale.ROOT, "synthetic cluster (seed %d)", options.cluster().seed()),
+                genMs, options.passes(), options.warmup(), settings, out);
+    }
+
+    /** Times passes over a given snapshot; {@code what} names it in the first line. */
+    public static Result runOn(ClusterSnapshot snapshot, String what, double genMs, int passes, int warmup,
+                               PlannerSettings settings, PrintWriter out) {
         int pending = 0;
         int daemonSet = 0;
         for (PodInfo p : snapshot.pods()) {
@@ -56,14 +63,14 @@ public final class PlannerBenchmark {
             }
         }
         int pods = snapshot.pods().size();
-        out.printf(Locale.ROOT, "synthetic cluster (seed %d): %d nodes in %d groups, %d pods (%d placed, %d of them"
+        out.printf(Locale.ROOT, "%s: %d nodes in %d groups, %d pods (%d placed, %d of them"
                         + " DaemonSet; %d pending), %d PDBs; generated in %.0f ms%n",
-                options.cluster().seed(), snapshot.nodes().size(), snapshot.nodeGroups().size(), pods, pods - pending,
+                what, snapshot.nodes().size(), snapshot.nodeGroups().size(), pods, pods - pending,
                 daemonSet, pending, snapshot.pdbs().size(), genMs);
         out.flush();
 
         Plan first = null;
-        for (int i = 0; i < options.warmup(); i++) {
+        for (int i = 0; i < warmup; i++) {
             Plan p = AutoscalingPlanner.plan(snapshot, SyntheticCluster.NOW, settings);
             consume(p);
             if (first == null) {
@@ -71,10 +78,10 @@ public final class PlannerBenchmark {
             }
             baselinePass(snapshot);
         }
-        double[] passMs = new double[options.passes()];
-        double[] baselineMs = new double[options.passes()];
+        double[] passMs = new double[passes];
+        double[] baselineMs = new double[passes];
         Plan last = null;
-        for (int i = 0; i < options.passes(); i++) {
+        for (int i = 0; i < passes; i++) {
             long t0 = System.nanoTime();
             last = AutoscalingPlanner.plan(snapshot, SyntheticCluster.NOW, settings);
             long t1 = System.nanoTime();
@@ -93,8 +100,8 @@ public final class PlannerBenchmark {
         double podsPerSec = pods / (p50 / 1000.0);
 
         out.printf(Locale.ROOT, "planning pass: p50 %.1f ms, p99 %.1f ms, min %.1f ms, max %.1f ms (%d passes after"
-                        + " %d warm-up)%n", p50, p99, percentile(passMs, 0), percentile(passMs, 1), options.passes(),
-                options.warmup());
+                        + " %d warm-up)%n", p50, p99, percentile(passMs, 0), percentile(passMs, 1), passes,
+                warmup);
         out.printf(Locale.ROOT, "baseline (sum requests per node, one sweep over every pod): p50 %.2f ms; a pass"
                 + " costs %.0fx that%n", baseP50, baseP50 > 0 ? p50 / baseP50 : 0);
         out.printf(Locale.ROOT, "throughput: %.0f pods/s at the median%n", podsPerSec);

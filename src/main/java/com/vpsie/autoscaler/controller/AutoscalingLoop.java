@@ -130,6 +130,9 @@ public final class AutoscalingLoop {
     }
 
     static boolean unschedulable(Pod pod) {
+        if (pod instanceof CachedPod cached) {
+            return cached.unschedulable();
+        }
         if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
             return false;
         }

@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Read-only caches of the objects the controller watches: NodeGroups (in the configured namespaces,
- * or all), Nodes, Pods, PodDisruptionBudgets and DaemonSets (whose pods new nodes will run). What it hands out belongs to the informers: callers
- * must copy before changing anything.
+ * or all), Nodes, Pods, PodDisruptionBudgets and DaemonSets (whose pods new nodes will run). What it hands
+ * out belongs to the informers: callers must copy before changing anything. Pods are held as
+ * {@link CachedPod}s (identity and the decision core's view), Nodes and PDBs in their {@link CachedForm}:
+ * what the controller reads, not the whole object.
  */
 public final class ClusterCache implements AutoCloseable {
 
@@ -53,16 +55,19 @@ public final class ClusterCache implements AutoCloseable {
                 nodeGroupInformers.add(client.resources(NodeGroup.class).inNamespace(ns).runnableInformer(0));
             }
         }
-        nodeInformer = client.nodes().runnableInformer(0);
+        nodeInformer = client.nodes().runnableInformer(0).itemStore(new TrimmingItemStore<>(CachedForm::node));
         nodeInformer.addIndexers(Map.of(BY_GROUP, node -> {
             String group = node.getMetadata().getLabels() == null ? null
                     : node.getMetadata().getLabels().get(WellKnown.NODEGROUP_LABEL);
             return group == null ? List.of() : List.of(group);
         }));
-        podInformer = client.pods().inAnyNamespace().runnableInformer(0);
-        podInformer.addIndexers(Map.of(BY_NODE, pod -> pod.getSpec() == null || pod.getSpec().getNodeName() == null
-                ? List.of() : List.of(pod.getSpec().getNodeName())));
-        pdbInformer = client.policy().v1().podDisruptionBudget().inAnyNamespace().runnableInformer(0);
+        podInformer = client.pods().inAnyNamespace().runnableInformer(0)
+                .itemStore(new TrimmingItemStore<>(CachedPod::of))
+                // Nothing looks pods up by namespace; the index would hold one more entry per pod.
+                .removeNamespaceIndex();
+        podInformer.addIndexers(Map.of(BY_NODE, ClusterCache::nodeNameOf));
+        pdbInformer = client.policy().v1().podDisruptionBudget().inAnyNamespace().runnableInformer(0)
+                .itemStore(new TrimmingItemStore<>(CachedForm::pdb));
         daemonSetInformer = client.apps().daemonSets().inAnyNamespace().runnableInformer(0);
 
         retryAlways(named());
@@ -162,12 +167,20 @@ public final class ClusterCache implements AutoCloseable {
         return nodeInformer.getIndexer().byIndex(BY_GROUP, group);
     }
 
+    /** Every pod, as {@link CachedPod}s. */
     public List<Pod> pods() {
         return podInformer.getStore().list();
     }
 
     public List<Pod> podsOnNode(String node) {
         return podInformer.getIndexer().byIndex(BY_NODE, node);
+    }
+
+    /** Indexes both the cached form and the pod as it arrives, which the informer indexes before it stores it. */
+    private static List<String> nodeNameOf(Pod pod) {
+        String node = pod instanceof CachedPod c ? c.nodeName()
+                : pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        return node == null || node.isEmpty() ? List.of() : List.of(node);
     }
 
     public List<PodDisruptionBudget> pdbs() {

@@ -111,8 +111,17 @@ public final class SnapshotFactory {
         }
         List<PodInfo> pods = new ArrayList<>();
         for (Pod p : podList) {
-            convert(() -> pods.add(ClusterObjectConverter.toPodInfo(p)),
-                    "pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName(), warn);
+            String what = "pod " + p.getMetadata().getNamespace() + "/" + p.getMetadata().getName();
+            if (p instanceof CachedPod cached) {
+                // Converted when the informer cached it; a pod that failed then is left out the same way.
+                if (cached.info() != null) {
+                    pods.add(cached.info());
+                } else {
+                    warn.accept(what + " left out of planning: " + cached.problem());
+                }
+                continue;
+            }
+            convert(() -> pods.add(ClusterObjectConverter.toPodInfo(p)), what, warn);
         }
         List<PdbInfo> pdbs = new ArrayList<>();
         for (PodDisruptionBudget b : pdbList) {

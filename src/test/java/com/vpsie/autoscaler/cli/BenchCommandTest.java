@@ -40,4 +40,20 @@ class BenchCommandTest {
         assertThat(notANumber.exitCode()).isEqualTo(2);
         assertThat(notANumber.err()).contains("--nodes").contains("many");
     }
+
+    @Test
+    void cacheHeapPrintsTheThreeFormsLastLineJson() throws Exception {
+        CliRun run = CliRun.of("bench", "--scenario", "cache-heap", "--cache-pods", "200");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.lastOutLine());
+        assertThat(json.get("pods").asInt()).isEqualTo(200);
+        assertThat(json.has("fullMiB") && json.has("trimmedMiB") && json.has("projectedMiB")).isTrue();
+    }
+
+    @Test
+    void anUnknownScenarioIsNamed() {
+        CliRun run = CliRun.of("bench", "--scenario", "ca-scale-sideways");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("--scenario", "ca-scale-sideways").doesNotContain("\tat ");
+    }
 }

@@ -1,0 +1,72 @@
+package com.vpsie.autoscaler.controller;
+
+import com.vpsie.autoscaler.model.PodInfo;
+import com.vpsie.autoscaler.snapshot.ClusterObjectConverter;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.Pod;
+
+/**
+ * How the pod informer holds a pod: its identity (name, namespace, uid, resourceVersion, which the informer
+ * needs) and the decision core's {@link PodInfo}, converted once when the pod arrives instead of on every
+ * pass. Measured with {@code bench --scenario cache-heap}: about a twentieth of the heap of the whole
+ * object and a quarter of a trimmed one. A pod that cannot be converted keeps the reason, and every pass
+ * leaves it out with that warning, as it would if it converted then.
+ */
+public final class CachedPod extends Pod {
+
+    private final transient PodInfo info;
+    private final transient String problem;
+
+    private CachedPod(ObjectMeta identity, PodInfo info, String problem) {
+        setApiVersion("v1");
+        setKind("Pod");
+        setMetadata(identity);
+        this.info = info;
+        this.problem = problem;
+    }
+
+    /** The cached form of a pod as the API server sent it. */
+    public static CachedPod of(Pod pod) {
+        ObjectMeta m = pod.getMetadata();
+        ObjectMeta identity = new ObjectMeta();
+        identity.setName(m.getName());
+        identity.setNamespace(m.getNamespace());
+        identity.setUid(m.getUid());
+        identity.setResourceVersion(m.getResourceVersion());
+        try {
+            return new CachedPod(identity, ClusterObjectConverter.toPodInfo(pod), null);
+        } catch (RuntimeException e) {
+            return new CachedPod(identity, null, e.getMessage());
+        }
+    }
+
+    /** What the decision core reads of this pod; null when it could not be converted (see {@link #problem()}). */
+    public PodInfo info() {
+        return info;
+    }
+
+    /** Why the pod could not be converted, or null. */
+    public String problem() {
+        return problem;
+    }
+
+    /** Bound to no node and marked Unschedulable by the scheduler. */
+    public boolean unschedulable() {
+        return info != null && info.nodeName() == null && info.unschedulable();
+    }
+
+    /** The node the pod is bound to, or null. */
+    public String nodeName() {
+        return info == null ? null : info.nodeName();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return this == o;
+    }
+
+    @Override
+    public int hashCode() {
+        return System.identityHashCode(this);
+    }
+}

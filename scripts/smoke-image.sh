@@ -156,6 +156,7 @@ chart_args=(
   --scan-interval=10s
   --log-format=json
   --metrics-port=8080
+  --shutdown-grace-period=40s
   # chart-args-end
 )
 chart_args=("${chart_args[@]/--metrics-port=8080/--metrics-port=$metrics_port}")

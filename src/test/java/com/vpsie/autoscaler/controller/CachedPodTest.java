@@ -56,10 +56,10 @@ class CachedPodTest {
         List<String> warnings = new ArrayList<>();
         Pod good = RealisticPods.asListed(1, 1, "shop", "node-1");
         ClusterSnapshot fromCache = SnapshotFactory.assemble(List.of(), List.of(), List.of(cached, CachedPod.of(good)),
-                List.of(), List.of(), g -> false, warnings::add);
+                List.of(), List.of(), List.of(), g -> false, warnings::add);
         List<String> liveWarnings = new ArrayList<>();
         ClusterSnapshot fromLive = SnapshotFactory.assemble(List.of(), List.of(), List.of(bad, good), List.of(),
-                List.of(), g -> false, liveWarnings::add);
+                List.of(), List.of(), g -> false, liveWarnings::add);
         assertThat(fromCache.pods()).isEqualTo(fromLive.pods()).hasSize(1);
         assertThat(warnings).isEqualTo(liveWarnings).hasSize(1);
         assertThat(warnings.get(0)).contains("pod a/bad left out of planning", "Sometimes");

@@ -33,7 +33,7 @@ class SnapshotFactoryTest {
         group.setStatus(status);
 
         ClusterSnapshot snapshot = SnapshotFactory.assemble(List.of(group), List.of(node("n1"), node("n2")),
-                List.of(), List.of(), List.of(), name -> false, warning -> { });
+                List.of(), List.of(), List.of(), List.of(), name -> false, warning -> { });
 
         assertThat(snapshot.nodesOf("general")).hasSize(2);
         assertThat(snapshot.nodesOf("general")).filteredOn(NodeInfo::deleting).extracting(NodeInfo::name)

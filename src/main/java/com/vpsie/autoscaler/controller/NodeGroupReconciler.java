@@ -68,6 +68,11 @@ public final class NodeGroupReconciler {
     private final String defaultClusterId;
     /** Nodes whose provisioning time was already recorded; cleaned when they go. */
     private final Set<String> provisionedSeen = ConcurrentHashMap.newKeySet();
+    /**
+     * Per group, when this process first saw each of its open create requests: a request inherited from an earlier
+     * leader is given up only after this process has watched the listing for it for the settle time.
+     */
+    private final Map<String, Map<String, Instant>> requestsWatchedSince = new ConcurrentHashMap<>();
 
     public NodeGroupReconciler(ClusterCache cache, KubernetesClient client, CloudProvider provider,
                                StatusWriter statusWriter, EventRecorder events, AutoscalerMetrics metrics,
@@ -127,6 +132,7 @@ public final class NodeGroupReconciler {
             throw e;
         }
         Instant now = clock.instant();
+        watchRequests(group, now);
         group = releaseFromDesiredSize(seen, now);
         boolean deleting = deleteReleased(seen, group);
         deleteNodesWithoutServer(seen);
@@ -347,8 +353,8 @@ public final class NodeGroupReconciler {
         var spec = group.getSpec();
         List<ProviderServer> listed = activeServers(seen, group);
         PendingCreates.Settled settled = PendingCreates.settle(group.getStatus() == null ? null
-                : group.getStatus().getNodes(), listed, server -> nameOf(seen, server), Set.of(), now, CREATE_SETTLE_TIME,
-                provisioningTimeout);
+                : group.getStatus().getNodes(), listed, server -> nameOf(seen, server), Set.of(), watched(group), now,
+                CREATE_SETTLE_TIME, provisioningTimeout);
         long active = listed.size() + settled.open().size();
         int desired = clamp(currentDesired(group.getStatus(), seen), spec.getMinNodes(), spec.getMaxNodes());
         long missing = Math.min(desired, spec.getMaxNodes()) - active;
@@ -384,6 +390,8 @@ public final class NodeGroupReconciler {
                     seen.target().key());
             return CreateRound.NONE;
         }
+        Map<String, Instant> since = requestsWatchedSince.computeIfAbsent(name, n -> new ConcurrentHashMap<>());
+        requests.forEach(r -> since.put(r.getRequestID(), now));
         Map<String, CreateOutcome> outcomes = new LinkedHashMap<>();
         Set<String> dropped = new HashSet<>();
         ProviderException failure = null;
@@ -484,8 +492,8 @@ public final class NodeGroupReconciler {
                 }
             }
             PendingCreates.Settled settled = PendingCreates.settle(withOutcomes(s.getNodes(), round), listed,
-                    server -> nameOf(seen, server), named.stream().map(ProviderServer::hostname).toList(), now,
-                    CREATE_SETTLE_TIME, provisioningTimeout);
+                    server -> nameOf(seen, server), named.stream().map(ProviderServer::hostname).toList(),
+                    watched(group), now, CREATE_SETTLE_TIME, provisioningTimeout);
             settledRef.set(settled);
             nodes.addAll(settled.open());
             s.setNodes(sorted(nodes));
@@ -611,8 +619,30 @@ public final class NodeGroupReconciler {
                 seen.nodes().size(), (int) seen.nodes().stream().filter(NodeGroupReconciler::ready).count());
     }
 
+    /** Notes the open requests seen for the first time now, and forgets those no longer open. */
+    private void watchRequests(NodeGroup group, Instant now) {
+        Set<String> open = new HashSet<>();
+        if (group.getStatus() != null && group.getStatus().getNodes() != null) {
+            group.getStatus().getNodes().stream().filter(PendingCreates::isPending)
+                    .forEach(e -> open.add(e.getRequestID()));
+        }
+        String name = group.getMetadata().getName();
+        if (open.isEmpty()) {
+            requestsWatchedSince.remove(name);
+            return;
+        }
+        Map<String, Instant> since = requestsWatchedSince.computeIfAbsent(name, n -> new ConcurrentHashMap<>());
+        since.keySet().retainAll(open);
+        open.forEach(id -> since.putIfAbsent(id, now));
+    }
+
+    private Map<String, Instant> watched(NodeGroup group) {
+        return requestsWatchedSince.getOrDefault(group.getMetadata().getName(), Map.of());
+    }
+
     /** Drops every piece of state kept for a group that is gone. */
     private void forget(String group) {
+        requestsWatchedSince.remove(group);
         backoff.forget(group);
         metrics.forgetNodeGroup(group);
     }

@@ -61,6 +61,19 @@ final class PendingCreates {
     static Settled settle(List<NodeGroupNodeStatus> entries, Collection<ProviderServer> listed,
                           Function<ProviderServer, String> nameOf, Collection<String> alsoKnown, Instant now,
                           Duration settleTime, Duration timeout) {
+        return settle(entries, listed, nameOf, alsoKnown, Map.of(), now, settleTime, timeout);
+    }
+
+    /**
+     * @param watchedSince request id to when this process first saw the request; a request's clock starts at the
+     *                     later of that and its {@code createdAt}. A new leader that finds its predecessor's requests
+     *                     long after they were written has not yet watched the listing for them: a server asked
+     *                     for just before the crash may still be inside VPSie's listing lag, and giving its request
+     *                     up at once would ask for a second server.
+     */
+    static Settled settle(List<NodeGroupNodeStatus> entries, Collection<ProviderServer> listed,
+                          Function<ProviderServer, String> nameOf, Collection<String> alsoKnown,
+                          Map<String, Instant> watchedSince, Instant now, Duration settleTime, Duration timeout) {
         List<NodeGroupNodeStatus> all = entries == null ? List.of() : entries;
         // Entries name servers by name, and by numeric id only where the cloud's ids are numbers.
         Set<String> knownNames = new HashSet<>(alsoKnown);
@@ -97,6 +110,10 @@ final class PendingCreates {
                 continue;
             }
             Instant asked = StatusMerge.parse(e.getCreatedAt());
+            Instant watched = watchedSince.get(e.getRequestID());
+            if (asked != null && watched != null && watched.isAfter(asked)) {
+                asked = watched;
+            }
             boolean creating = CREATING.equals(e.getStatus());
             Duration limit = creating ? settleTime : timeout;
             if (asked != null && !asked.plus(limit).isAfter(now)) {

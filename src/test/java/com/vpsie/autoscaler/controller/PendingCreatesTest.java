@@ -85,4 +85,20 @@ class PendingCreatesTest {
         assertThat(settled.matched()).containsOnlyKeys("r2");
         assertThat(settled.open()).extracting(NodeGroupNodeStatus::getRequestID).containsExactly("r1");
     }
+
+    @Test
+    void aSuccessorGivesAnInheritedRequestUpOnlyAfterWatchingTheListingForTheSettleTimeItself() {
+        // Written by the old leader 70 s ago; this process (the new leader) first saw it 5 s ago. Its server may have
+        // been asked for just before the crash and still be inside VPSie's listing lag.
+        List<NodeGroupNodeStatus> entries = List.of(request("inherited", PendingCreates.CREATING, NOW.minusSeconds(70)));
+        PendingCreates.Settled fresh = PendingCreates.settle(entries, List.of(), ProviderServer::hostname, List.of(),
+                java.util.Map.of("inherited", NOW.minusSeconds(5)), NOW, SETTLE, TIMEOUT);
+        assertThat(fresh.open()).extracting(NodeGroupNodeStatus::getRequestID).containsExactly("inherited");
+        assertThat(fresh.unconfirmed()).isEmpty();
+
+        PendingCreates.Settled watchedLongEnough = PendingCreates.settle(entries, List.of(), ProviderServer::hostname,
+                List.of(), java.util.Map.of("inherited", NOW.minus(SETTLE)), NOW, SETTLE, TIMEOUT);
+        assertThat(watchedLongEnough.unconfirmed()).extracting(NodeGroupNodeStatus::getRequestID)
+                .containsExactly("inherited");
+    }
 }

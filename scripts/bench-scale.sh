@@ -22,7 +22,7 @@ done
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build_dir="${BUILD_DIR:-/tmp/build-bench-scale}"
 log="$(mktemp "${TMPDIR:-/tmp}/bench-scale.XXXXXX.log")"
-props=(-Dscale.nodes="$nodes" -Dscale.pods="$pods" -Dscale.churn="${CHURN:-PT15M}"
+props=(-De2e.scale=true -Dscale.nodes="$nodes" -Dscale.pods="$pods" -Dscale.churn="${CHURN:-PT15M}"
        -Dscale.maxRam="${MAX_RAM:-384m}")
 [ -n "${BURST:-}" ] && props+=(-Dscale.burst="$BURST")
 [ -n "${CHURN_PER_SECOND:-}" ] && props+=(-Dscale.churnPerSecond="$CHURN_PER_SECOND")

@@ -61,6 +61,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The scale tier: the packaged controller as its own process, started with the chart's arguments and the image's JVM
@@ -74,8 +75,12 @@ import org.junit.jupiter.api.Test;
  * Deployment's own template hash), so the scheduler does not dominate the setup; replacements during churn and
  * the burst go through the real scheduler. The controller acts as the chart's ServiceAccount through impersonation,
  * so the API server's audit log counts its requests by verb and resource.
+ *
+ * <p>Opt-in ({@code -De2e.scale=true}, which {@code scripts/bench-scale.sh} passes): the scenario has not yet run
+ * to its end on the project's machine, so it stays out of {@code make test-e2e} until it has, with its time known.
  */
 @RealKubernetes
+@EnabledIfSystemProperty(named = "e2e.scale", matches = "true")
 class ScaleE2E {
 
     private static final String TOKEN = "scale-token";

@@ -153,8 +153,9 @@ class NodeGroupCrdTest {
                 "vpsieGroupID", "nodes", "conditions", "lastScaleTime", "lastScaleUpTime", "lastScaleDownTime",
                 "observedGeneration");
         JSONSchemaProps node = prop(status, "nodes").getItems().getSchema();
+        // The Go autoscaler's fields, plus ours: requestID ties a Creating entry to its add call across a crash.
         assertThat(node.getProperties()).containsOnlyKeys("nodeName", "vpsID", "instanceType", "status", "createdAt",
-                "readyAt", "ipAddress");
+                "readyAt", "ipAddress", "requestID");
         JSONSchemaProps condition = prop(status, "conditions").getItems().getSchema();
         assertThat(condition.getProperties()).containsOnlyKeys("type", "status", "lastTransitionTime",
                 "lastUpdateTime", "reason", "message");

@@ -122,7 +122,9 @@ public final class Controller implements AutoCloseable {
                 .withLeaseDuration(config.leaseDuration())
                 .withRenewDeadline(config.renewDeadline())
                 .withRetryPeriod(config.retryPeriod())
-                .withReleaseOnCancel(true)
+                // Not fabric8's release-on-cancel: it runs in the thread that cancels, on the main client, so a slow
+                // API server held shutdown for a whole request timeout. shutdown() releases within its budget instead.
+                .withReleaseOnCancel(false)
                 .withLeaderCallbacks(new LeaderCallbacks(this::startLeading, this::stopLeading,
                         leader -> LOG.info("leader is now {}", leader)))
                 .build();
@@ -318,9 +320,9 @@ public final class Controller implements AutoCloseable {
 
     /**
      * Gives up the Lease if this replica still holds it, so a successor takes over at once instead of
-     * waiting out the lease duration. fabric8's release-on-cancel runs asynchronously and may lose the race
-     * with closing the client, so this is done here, synchronously, on a client whose deadline is what is left of
-     * the shutdown budget.
+     * waiting out the lease duration. Done here, synchronously, on a client whose deadline is what is left of the
+     * shutdown budget (fabric8's release-on-cancel has no deadline of its own and may lose the race with closing
+     * the client).
      */
     private void releaseLease(Duration deadline) {
         if (deadline.toMillis() < 1) {

@@ -77,19 +77,23 @@ public class StrictCrudDispatcher extends KubernetesCrudDispatcher {
         return () -> faults.remove(fault);
     }
 
-    private record Delay(Predicate<RecordedRequest> matches, long millis) {
+    private record Delay(Predicate<RecordedRequest> matches, long millis, java.util.concurrent.CountDownLatch ended) {
     }
 
     private final List<Delay> delays = new CopyOnWriteArrayList<>();
 
     /**
      * From now on answers every request that {@code matches} only after {@code delay} (an API server under load,
-     * a slow admission webhook); the returned handle ends the delay for requests that arrive later.
+     * a slow admission webhook); the returned handle ends the delay, also for requests still waiting in it (the
+     * mock server cannot shut down while a request is being answered).
      */
     public Runnable delay(Predicate<RecordedRequest> matches, java.time.Duration delay) {
-        Delay d = new Delay(matches, delay.toMillis());
+        Delay d = new Delay(matches, delay.toMillis(), new java.util.concurrent.CountDownLatch(1));
         delays.add(d);
-        return () -> delays.remove(d);
+        return () -> {
+            delays.remove(d);
+            d.ended().countDown();
+        };
     }
 
     @Override
@@ -97,7 +101,7 @@ public class StrictCrudDispatcher extends KubernetesCrudDispatcher {
         for (Delay d : delays) {
             if (d.matches().test(request)) {
                 try {
-                    Thread.sleep(d.millis());
+                    d.ended().await(d.millis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

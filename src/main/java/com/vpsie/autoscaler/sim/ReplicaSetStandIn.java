@@ -19,7 +19,9 @@ public final class ReplicaSetStandIn {
 
     /**
      * What a workload's pods look like and how many there should be; {@code spread} keeps its pods at most
-     * one apart across nodes (a hostname topology spread constraint), as many web deployments ask.
+     * two apart across nodes (a hostname topology spread constraint). Not one: a node being drained still counts
+     * as a spread domain until it is gone (as kube-scheduler sees it, and as the planner simulates it), so with
+     * maxSkew 1 and one pod per node no node of the workload could ever be drained.
      */
     public record Workload(String namespace, String name, String cpu, String memory, int replicas, boolean spread) {
         Workload withReplicas(int n) {
@@ -73,7 +75,7 @@ public final class ReplicaSetStandIn {
                 .withNewResources().withRequests(Map.of("cpu", new Quantity(w.cpu()), "memory", new Quantity(w.memory())))
                 .endResources().endContainer().withTerminationGracePeriodSeconds(1L)
                 .withTopologySpreadConstraints(w.spread()
-                        ? List.of(new TopologySpreadConstraintBuilder().withMaxSkew(1)
+                        ? List.of(new TopologySpreadConstraintBuilder().withMaxSkew(2)
                                 .withTopologyKey("kubernetes.io/hostname").withWhenUnsatisfiable("DoNotSchedule")
                                 .withNewLabelSelector().addToMatchLabels(WORKLOAD_LABEL, w.name()).endLabelSelector()
                                 .build())

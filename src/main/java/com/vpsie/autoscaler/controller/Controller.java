@@ -308,7 +308,11 @@ public final class Controller implements AutoCloseable {
         }
         CompletableFuture<?> e = election;
         if (e != null) {
-            e.cancel(true);
+            // Cancelled from a thread of its own: fabric8's elector may sit in a renewal the API server has not
+            // answered yet, and shutdown must not wait for it (the lease is released below, within the budget).
+            Thread canceller = new Thread(() -> e.cancel(true), "leader-election-cancel");
+            canceller.setDaemon(true);
+            canceller.start();
             releaseLease(remaining(end));
         }
         cache.close();
@@ -334,7 +338,10 @@ public final class Controller implements AutoCloseable {
                 .withRequestRetryBackoffLimit(0)
                 .withRequestTimeout((int) Math.max(1, deadline.toMillis() / 2))
                 .build();
-        try (KubernetesClient quick = client.newClient(bounded).adapt(KubernetesClient.class)) {
+        // Not closed: a client derived with newClient shares the main client's HTTP client, and closing it would
+        // close that one too (in ControllerIT two replicas share one client; the survivor lost its elector).
+        KubernetesClient quick = client.newClient(bounded).adapt(KubernetesClient.class);
+        try {
             // a read and a write: each gets half of what is left
             quick.leases().inNamespace(config.leaseNamespace()).withName(config.leaseName()).edit(lease -> {
                 if (lease.getSpec() != null && config.identity().equals(lease.getSpec().getHolderIdentity())) {

@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.client.RequestConfig;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +59,8 @@ public final class Controller implements AutoCloseable {
     private volatile boolean leading;
     private volatile boolean closing;
     private volatile CompletableFuture<?> election;
+    /** The current election's lock; shutdown stops it writing before releasing the lease. */
+    private volatile StoppableLeaseLock electionLock;
 
     /**
      * @param scaleDown builds the scale-down actuator from a source of fresh snapshots (the same the pass
@@ -116,9 +117,14 @@ public final class Controller implements AutoCloseable {
         if (closing) {
             return;
         }
+        StoppableLeaseLock lock = new StoppableLeaseLock(config.leaseNamespace(), config.leaseName(), config.identity());
+        electionLock = lock;
+        if (closing) { // shutdown began between the check above and now, and may have read the previous lock
+            lock.stopWriting();
+        }
         var electionConfig = new LeaderElectionConfigBuilder()
                 .withName(config.leaseName())
-                .withLock(new LeaseLock(config.leaseNamespace(), config.leaseName(), config.identity()))
+                .withLock(lock)
                 .withLeaseDuration(config.leaseDuration())
                 .withRenewDeadline(config.renewDeadline())
                 .withRetryPeriod(config.retryPeriod())
@@ -307,6 +313,10 @@ public final class Controller implements AutoCloseable {
             metrics.leader(false);
         }
         CompletableFuture<?> e = election;
+        StoppableLeaseLock lock = electionLock;
+        if (lock != null) {
+            lock.stopWriting(); // before the release, so no renewal can take the lease back after it
+        }
         if (e != null) {
             // Cancelled from a thread of its own: fabric8's elector may sit in a renewal the API server has not
             // answered yet, and shutdown must not wait for it (the lease is released below, within the budget).

@@ -24,9 +24,14 @@ final class ControllerFixtures {
      * NodeGroups of namespace "test".
      */
     static ControllerConfig config(boolean leaderElect, String identity) {
+        return config(leaderElect, identity, Duration.ofMillis(200));
+    }
+
+    /** As {@link #config(boolean, String)}, with candidates and the leader trying the lease every {@code retryPeriod}. */
+    static ControllerConfig config(boolean leaderElect, String identity, Duration retryPeriod) {
         ControllerConfig d = ControllerConfig.defaults();
         return new ControllerConfig(null, List.of("test"), Duration.ofMillis(300), leaderElect, "vpsie-autoscaler",
-                "test", identity, Duration.ofMillis(1500), Duration.ofMillis(1000), Duration.ofMillis(200), 0, 2,
+                "test", identity, Duration.ofMillis(1500), Duration.ofMillis(1000), retryPeriod, 0, 2,
                 "fake", d.vpsieSecretName(), d.vpsieSecretNamespace(), d.vpsieBaseUrl(), d.vpsieTokenAuth(),
                 "cluster-1",
                 Duration.ofMinutes(15), d.maxGracefulTermination(), d.maxPodEvictionTime(), d.maxEmptyBulkDelete(),

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupCondition;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupStatus;
+import com.vpsie.autoscaler.config.ControllerConfig;
 import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
 import com.vpsie.autoscaler.model.ClusterSnapshot;
 import com.vpsie.autoscaler.model.Offering;
@@ -19,6 +20,7 @@ import com.vpsie.autoscaler.model.WellKnown;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +81,11 @@ class ControllerIT {
     }
 
     private Controller controller(boolean leaderElect, String identity) throws InterruptedException {
+        return controller(ControllerFixtures.config(leaderElect, identity));
+    }
+
+    private Controller controller(ControllerConfig config) throws InterruptedException {
+        String identity = config.identity();
         ScaleDownActuator recording = new ScaleDownActuator() {
             @Override
             public void submit(List<Plan.ScaleDown> nodes, ClusterSnapshot snapshot) {
@@ -91,7 +98,7 @@ class ControllerIT {
             }
         };
         metrics = new AutoscalerMetrics();
-        Controller c = new Controller(ControllerFixtures.config(leaderElect, identity), kube.client(), cloud,
+        Controller c = new Controller(config, kube.client(), cloud,
                 metrics, new KubernetesEventRecorder(kube.client(), Clock.systemUTC(), identity, metrics),
                 snapshots -> recording, Clock.systemUTC());
         controllers.add(c);
@@ -309,6 +316,26 @@ class ControllerIT {
         assertThat(cloud.serversOf("general")).as("no step done twice: still one server").hasSize(1);
         assertThat(leaderGauge(follower)).isEqualTo(1);
         assertThat(leaderGauge(leader)).isZero();
+    }
+
+    /**
+     * The lease given up at shutdown stays given up: a renewal the elector starts while the lease is being released
+     * must not take it back (the CI saw SigtermIT find the lease held again by the replica that had just released it).
+     * Renewals every 5 ms keep one due at any moment of the shutdown.
+     */
+    @Test
+    void aReplicaThatShutsDownDoesNotTakeItsReleasedLeaseBack() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            Controller c = controller(ControllerFixtures.config(true, "replica-" + round, Duration.ofMillis(5)));
+            await().atMost(10, TimeUnit.SECONDS).until(c::leading);
+            c.shutdown(Duration.ofSeconds(2));
+            for (int look = 0; look < 10; look++) {
+                Lease lease = kube.client().leases().inNamespace("test").withName("vpsie-autoscaler").get();
+                assertThat(lease.getSpec().getHolderIdentity()).as("round %d, %d ms after shutdown", round, look * 100)
+                        .isNullOrEmpty();
+                Thread.sleep(100);
+            }
+        }
     }
 
     private double leaderGauge(Controller c) {

@@ -27,13 +27,16 @@ class DemoIT {
 
         assertThat(summary.completed()).as(timeline).isTrue();
         assertThat(summary.took()).isLessThan(Duration.ofMinutes(2));
-        assertThat(summary.nodesCreated()).isPositive();
+        // six 1-cpu pods on 2-cpu nodes, one of which runs already: five new nodes, not one more
+        assertThat(summary.nodesCreated()).as(timeline).isEqualTo(5);
         assertThat(summary.nodesDeleted()).isPositive();
         assertThat(summary.podsEvicted()).as(timeline).isPositive();
         assertThat(summary.pdbHeldANode()).isTrue();
         assertThat(timeline).contains("ScaledUpGroup", "joined (Ready)", "draining", "removed", "NotEnoughPdb",
                 "Demo complete.");
+        // One scale-up when the pass sees all six pods pending at once; on a loaded machine they become pending
+        // over several passes, each raising the size by what it sees (CI saw 1 + 3 + 1): the count is not the point.
         assertThat(Files.readString(metrics)).contains("vpsie_autoscaler_scale_down_total{nodegroup=\"general\"}")
-                .contains("vpsie_autoscaler_scale_up_total{nodegroup=\"general\"} 1.0");
+                .containsPattern("vpsie_autoscaler_scale_up_total\\{nodegroup=\"general\"} [1-5]\\.0");
     }
 }

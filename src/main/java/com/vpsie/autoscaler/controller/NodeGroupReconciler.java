@@ -281,14 +281,19 @@ public final class NodeGroupReconciler {
             }
             pending = true;
             try {
+                boolean serverDeletedNow = false;
                 // a server the provider lists as deleting was asked to go already: asking again is a second delete
                 if (server != null && server.state() != ProviderServer.State.DELETING) {
                     provider.deleteServer(seen.target(), server.id());
+                    serverDeletedNow = true;
                     LOG.info("deleted server {} ({}) of NodeGroup {}", server.id(), name, seen.target().key());
                 }
                 if (node != null) {
                     boolean deleted = !client.nodes().withName(name).delete().isEmpty();
-                    if (deleted && isDrained(node)) {
+                    // The cloud's node lifecycle (or the kubelet going away) may remove the Node between our server
+                    // delete and our Node delete; the scale-down is ours all the same, and counted once: a later
+                    // pass no longer sees the Node.
+                    if ((deleted || serverDeletedNow) && isDrained(node)) {
                         recordScaleDown(seen, node);
                     }
                 }

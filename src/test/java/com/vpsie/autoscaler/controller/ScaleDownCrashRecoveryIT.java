@@ -414,6 +414,58 @@ class ScaleDownCrashRecoveryIT {
         assertScaleDownRecorded(next, 1);
     }
 
+    /**
+     * A cloud whose node lifecycle removes the Node as soon as its server is deleted, before the reconciler's own
+     * Node delete runs (the simulated kubelets do this, and so does a cloud controller manager that is quick).
+     */
+    private final class NodeGoesWithItsServer implements CloudProvider {
+        @Override
+        public List<ProviderServer> listServers(ProviderGroup group) throws ProviderException {
+            return cloud.listServers(group);
+        }
+
+        @Override
+        public ProviderServer createServer(ProviderGroup group, String offeringId, String requestId)
+                throws ProviderException {
+            return cloud.createServer(group, offeringId, requestId);
+        }
+
+        @Override
+        public void deleteServer(ProviderGroup group, String serverId) throws ProviderException {
+            String hostname = cloud.serversOf(GROUP).stream().filter(s -> s.id().equals(serverId))
+                    .map(ProviderServer::hostname).findFirst().orElseThrow();
+            cloud.deleteServer(group, serverId);
+            kube.client().nodes().withName(hostname).delete();
+        }
+
+        @Override
+        public List<Offering> listOfferings(String datacenterId) throws ProviderException {
+            return cloud.listOfferings(datacenterId);
+        }
+
+        @Override
+        public String providerIdPrefix() {
+            return cloud.providerIdPrefix();
+        }
+    }
+
+    @Test
+    void aNodeRemovedBySomeoneElseRightAfterItsServerStillCountsAsOneScaleDown() throws Exception {
+        evicted("web-1", "web-2");
+        DrainFixtures.markDrained(kube.client(), "n1", recently(), Plan.ScaleDownKind.Underutilized);
+        Instance next = newInstance(kube.client(), DrainFixtures.fast(), new NodeGoesWithItsServer());
+        next.manager().resume();
+
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            next.reconcile();
+            assertConverged(Set.of("n2", "n3"));
+        });
+        next.reconcile(); // the Node is gone from the cache now: nothing more to record
+
+        assertThat(deletesOf("n1")).isEqualTo(1);
+        assertScaleDownRecorded(next, 1);
+    }
+
     @Test
     void aDrainOlderThanAnyDrainCanTakeIsUndoneAndTheNodeStays() throws Exception {
         DrainSettings settings = DrainFixtures.fast();

@@ -339,11 +339,27 @@ public final class Controller implements AutoCloseable {
      * the client).
      */
     private void releaseLease(Duration deadline) {
-        if (deadline.toMillis() < 1) {
-            LOG.warn("no time left to release the lease {}/{}; a successor waits for it to expire",
-                    config.leaseNamespace(), config.leaseName());
-            return;
+        long end = System.nanoTime() + deadline.toNanos();
+        RuntimeException last = null;
+        // Retried until the deadline: a renewal that was already on its way when writing stopped may change the lease
+        // between our read and our write, and a loaded API server may miss one short request timeout.
+        while (remaining(end).toMillis() >= 1 && !Thread.currentThread().isInterrupted()) {
+            try {
+                releaseLeaseOnce(remaining(end));
+                LOG.info("{} released the lease {}/{}", config.identity(), config.leaseNamespace(), config.leaseName());
+                return;
+            } catch (RuntimeException ex) {
+                last = ex;
+                LOG.debug("releasing the lease {}/{} failed, retrying within the shutdown budget: {}",
+                        config.leaseNamespace(), config.leaseName(), ex.getMessage());
+                sleepQuietly(Math.min(50, remaining(end).toMillis()));
+            }
         }
+        LOG.warn("could not release the lease {}/{}{}; a successor waits for it to expire",
+                config.leaseNamespace(), config.leaseName(), last == null ? " (no time left)" : ": " + last.getMessage());
+    }
+
+    private void releaseLeaseOnce(Duration deadline) {
         RequestConfig bounded = new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
                 .withRequestRetryBackoffLimit(0)
                 .withRequestTimeout((int) Math.max(1, deadline.toMillis() / 2))
@@ -351,19 +367,21 @@ public final class Controller implements AutoCloseable {
         // Not closed: a client derived with newClient shares the main client's HTTP client, and closing it would
         // close that one too (in ControllerIT two replicas share one client; the survivor lost its elector).
         KubernetesClient quick = client.newClient(bounded).adapt(KubernetesClient.class);
+        // a read and a write: each gets half of what is left
+        quick.leases().inNamespace(config.leaseNamespace()).withName(config.leaseName()).edit(lease -> {
+            if (lease.getSpec() != null && config.identity().equals(lease.getSpec().getHolderIdentity())) {
+                lease.getSpec().setHolderIdentity(null);
+                lease.getSpec().setLeaseDurationSeconds(1);
+            }
+            return lease;
+        });
+    }
+
+    private static void sleepQuietly(long millis) {
         try {
-            // a read and a write: each gets half of what is left
-            quick.leases().inNamespace(config.leaseNamespace()).withName(config.leaseName()).edit(lease -> {
-                if (lease.getSpec() != null && config.identity().equals(lease.getSpec().getHolderIdentity())) {
-                    lease.getSpec().setHolderIdentity(null);
-                    lease.getSpec().setLeaseDurationSeconds(1);
-                }
-                return lease;
-            });
-            LOG.info("{} released the lease {}/{}", config.identity(), config.leaseNamespace(), config.leaseName());
-        } catch (RuntimeException ex) {
-            LOG.warn("could not release the lease {}/{}: {}; a successor waits for it to expire",
-                    config.leaseNamespace(), config.leaseName(), ex.getMessage());
+            Thread.sleep(Math.max(0, millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

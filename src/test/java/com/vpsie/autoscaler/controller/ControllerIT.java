@@ -340,6 +340,25 @@ class ControllerIT {
         }
     }
 
+    @Test
+    void aLeaseReleaseRefusedOnceIsRetriedWithinTheShutdownBudget() throws Exception {
+        Controller c = controller(true, "replica-a");
+        await().atMost(10, TimeUnit.SECONDS).until(c::leading);
+        // The release's write is refused once, as it is when a renewal that was already on its way changed the lease
+        // between the release's read and write (CI saw the lease still held right after shutdown).
+        java.util.concurrent.atomic.AtomicBoolean refused = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable end = kube.dispatcher().fail(r -> !"GET".equals(r.getMethod()) && r.getPath().contains("/leases/")
+                && !refused.getAndSet(true), 409);
+        try {
+            c.shutdown(Duration.ofSeconds(5));
+        } finally {
+            end.run();
+        }
+        assertThat(refused).isTrue();
+        Lease lease = kube.client().leases().inNamespace("test").withName("vpsie-autoscaler").get();
+        assertThat(lease.getSpec().getHolderIdentity()).isNullOrEmpty();
+    }
+
     private double leaderGauge(Controller c) {
         return metricsOf.get(c).registry().get("vpsie.autoscaler.leader").gauge().value();
     }

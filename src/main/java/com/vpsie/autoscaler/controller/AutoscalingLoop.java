@@ -282,19 +282,28 @@ public final class AutoscalingLoop {
             }
         }
         List<Plan.ScaleDown> eligible = new ArrayList<>();
+        Set<String> applied = new HashSet<>();
+        Set<String> held = new HashSet<>();
         for (Plan.ScaleDown d : plan.scaleDown()) {
             NodeGroupInfo group = snapshot.nodeGroups().get(d.nodeGroup());
             NodeGroup cached = cache.nodeGroup(group.namespace(), group.name());
             Duration window = Duration.ofSeconds(group.scaleDownPolicy().stabilizationWindowSeconds());
-            if (!unneeded.unneededFor(d.node(), window, now) || inScaleUpCooldown(cached, group, now)
-                    || scaleDown.inFailureCooldown(group.name(), now)) {
+            if (!unneeded.unneededFor(d.node(), window, now)) {
+                continue; // not a decision yet: the node has to stay unneeded for the whole window first
+            }
+            if (inScaleUpCooldown(cached, group, now) || scaleDown.inFailureCooldown(group.name(), now)) {
+                held.add(d.nodeGroup());
                 continue;
             }
             eligible.add(d);
+            applied.add(d.nodeGroup());
         }
         if (!eligible.isEmpty()) {
             scaleDown.submit(eligible, snapshot);
         }
+        // one decision per NodeGroup and pass, as for scale-up: nodes handed to the drain, or held by a cooldown
+        applied.forEach(g -> metrics.scalingDecision("down", "applied"));
+        held.stream().filter(g -> !applied.contains(g)).forEach(g -> metrics.scalingDecision("down", "skipped"));
     }
 
     private static boolean inScaleUpCooldown(NodeGroup cached, NodeGroupInfo group, Instant now) {

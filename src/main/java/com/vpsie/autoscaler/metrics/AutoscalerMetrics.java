@@ -51,6 +51,11 @@ public final class AutoscalerMetrics {
         registry.config().meterFilter(new MetricHelp());
     }
 
+    /** Every meter the controller declares (full names, e.g. {@code vpsie.autoscaler.scale.up}). */
+    public static Set<String> declaredMeterNames() {
+        return MetricHelp.names();
+    }
+
     public PrometheusMeterRegistry registry() {
         return registry;
     }

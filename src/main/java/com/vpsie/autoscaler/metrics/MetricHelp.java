@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.config.MeterFilter;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The HELP text of every meter, in one place, added to each meter as it registers: Prometheus tooling
@@ -60,6 +62,11 @@ final class MetricHelp implements MeterFilter {
         String help = HELP.get(id.getName().substring(PREFIX.length()));
         return help == null ? id
                 : new Meter.Id(id.getName(), Tags.of(id.getTagsAsIterable()), id.getBaseUnit(), help, id.getType());
+    }
+
+    /** Every meter with its HELP text, full names: the meters the controller declares. */
+    static Set<String> names() {
+        return HELP.keySet().stream().map(n -> PREFIX + n).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Whether a meter name (without prefix) has its HELP text; for the test that keeps this table complete. */

@@ -2,6 +2,7 @@ package com.vpsie.autoscaler.provider;
 
 import com.vpsie.autoscaler.model.Offering;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The cloud as the controller sees it: servers per node group, created one at a time and deleted by
@@ -44,6 +45,19 @@ public interface CloudProvider {
      */
     default Long knownGroupId(String groupKey) {
         return null;
+    }
+
+    /**
+     * The provider's own group id of each offering of a NodeGroup ("namespace/name") found or made so far; answers
+     * from memory, never calls out. The reconciler records it in {@code status.vpsieGroups}.
+     */
+    default Map<String, Long> knownGroupIds(String groupKey) {
+        return Map.of();
+    }
+
+    /** Removes a VPSie node group of this NodeGroup; succeeds when it is already gone. */
+    default void deleteGroup(ProviderGroup group, long vpsieGroupId) throws ProviderException {
+        throw new ProviderException.Terminal("this provider cannot delete node groups");
     }
 
     /** Drops what the provider remembers about a NodeGroup ("namespace/name") that was deleted. */

@@ -44,6 +44,8 @@ public final class SimCloud {
     private final Map<Long, Group> groups = new LinkedHashMap<>();
     private final Map<Long, SimNode> nodes = new LinkedHashMap<>();
     private final Map<String, List<VpsieWire.OfferDto>> offers = new LinkedHashMap<>();
+    /** When each node group made through the API first shows in the group listing (the listing lag then in force). */
+    private final Map<Long, Instant> groupListedFrom = new HashMap<>();
     /** When each server first shows in listings (creation plus the listing lag then in force). */
     private final Map<Long, Instant> listedFrom = new HashMap<>();
     /** Servers asked to go, and when they vanish from listings (the delete lag then in force). */
@@ -71,7 +73,8 @@ public final class SimCloud {
 
     /**
      * How long a new server stays out of listings (the cluster with its nodes, group counts, VMs), as VPSie's
-     * eventually consistent listing does; the machine itself boots meanwhile. Applies to servers added after.
+     * eventually consistent listing does; the machine itself boots meanwhile. A node group made through the API
+     * stays out of the group listing as long. Applies to servers and groups added after.
      */
     public synchronized SimCloud listingLag(Duration lag) {
         listingLag = nonNegative(lag, "listing lag");
@@ -128,6 +131,18 @@ public final class SimCloud {
         return id;
     }
 
+    /** Node groups of a cluster, listed or not yet, with this name: more than one if a client made duplicates. */
+    public synchronized List<Long> groupsNamed(String clusterId, String groupName) {
+        return groups.values().stream().filter(g -> g.clusterId.equals(clusterId) && g.name.equals(groupName))
+                .map(Group::id).toList();
+    }
+
+    /** The size of a node group's servers, or null when there is no such group. */
+    public synchronized String groupSize(long groupId) {
+        Group g = groups.get(groupId);
+        return g == null ? null : g.boxsizeId;
+    }
+
     /** A size offered in a datacenter. */
     public synchronized SimCloud addOffer(String datacenter, VpsieWire.OfferDto offer) {
         offers.computeIfAbsent(datacenter, k -> new ArrayList<>()).add(offer);
@@ -156,8 +171,9 @@ public final class SimCloud {
         Cluster c = cluster(clusterId);
         List<VpsieWire.NodeGroupDto> out = new ArrayList<>();
         List<SimNode> listed = listed();
+        Instant now = clock.instant();
         for (Group g : groups.values()) {
-            if (g.clusterId.equals(clusterId)) {
+            if (g.clusterId.equals(clusterId) && !now.isBefore(groupListedFrom.getOrDefault(g.id, now))) {
                 int count = (int) listed.stream().filter(n -> g.id == orZero(n.groupId())).count();
                 VpsieWire.OfferDto size = offer(c.datacenter, g.boxsizeId).orElse(null);
                 out.add(new VpsieWire.NodeGroupDto(g.id, g.name, g.identifier, g.boxsizeId, c.numericId,
@@ -166,6 +182,36 @@ public final class SimCloud {
             }
         }
         return out;
+    }
+
+    /**
+     * A node group made through the API. VPSie does not refuse a second group of the same name, so neither does
+     * this; the group shows in the listing only after the listing lag, like a new server.
+     */
+    synchronized long createGroup(String clusterId, String groupName, String kubeSizeId) throws SimError {
+        Cluster c = cluster(clusterId);
+        if (groupName == null || groupName.isBlank()) {
+            throw new SimError(400, "groupName is required");
+        }
+        if (offer(c.datacenter, kubeSizeId).isEmpty()) {
+            throw new SimError(400, "Size " + kubeSizeId + " is not offered in datacenter " + c.datacenter);
+        }
+        long id = addGroup(clusterId, groupName, kubeSizeId);
+        groupListedFrom.put(id, clock.instant().plus(listingLag));
+        return id;
+    }
+
+    /** Deletes an empty node group; one that still has servers (listed or not) is refused. */
+    synchronized void deleteGroup(long groupId) throws SimError {
+        purge();
+        if (!groups.containsKey(groupId)) {
+            throw new SimError(404, "Node group not found");
+        }
+        if (nodes.values().stream().anyMatch(n -> orZero(n.groupId()) == groupId)) {
+            throw new SimError(400, "Node group " + groupId + " still has nodes; delete them first");
+        }
+        groups.remove(groupId);
+        groupListedFrom.remove(groupId);
     }
 
     synchronized List<VpsieWire.OfferDto> offersIn(String datacenter) throws SimError {

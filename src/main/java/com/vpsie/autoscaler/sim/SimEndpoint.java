@@ -11,6 +11,8 @@ import java.util.function.Function;
 public enum SimEndpoint {
     AUTH("POST", VpsieWire.Paths::auth),
     LIST_GROUPS("GET", VpsieWire.Paths::nodeGroups),
+    ADD_GROUP("POST", VpsieWire.Paths::addGroup),
+    DELETE_GROUP("DELETE", VpsieWire.Paths::deleteGroup),
     OFFERS("POST", VpsieWire.Paths::offers),
     ADD_WORKER("POST", VpsieWire.Paths::addWorker),
     DELETE_WORKER("DELETE", VpsieWire.Paths::deleteWorker),

@@ -35,8 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A stateful VPSie API over real HTTP, for tests and the demo: token exchange and both auth modes, node groups,
- * offers, add and delete worker, the cluster with its nodes, and VMs (see {@link SimEndpoint}). Servers take
+ * A stateful VPSie API over real HTTP, for tests and the demo: token exchange and both auth modes, node groups
+ * (listed, created and deleted; a server takes its size from its group), offers, add and delete worker, the cluster with its nodes, and VMs (see {@link SimEndpoint}). Servers take
  * {@link SimCloud#readyAfter} to become ready on the simulator's {@link Clock}.
  *
  * <p>It answers in the shapes VPSie's own Go autoscaler decodes (integer sizes and offer ids, a non-2xx reply's
@@ -540,6 +540,19 @@ public final class VpsieSimulator implements AutoCloseable {
                 case AUTH -> exchangeToken(body);
                 case LIST_GROUPS -> ok(cloud.groupsOf(cluster));
                 case OFFERS -> ok(cloud.offersIn(jsonField(body, "dcIdentifier")));
+                case ADD_GROUP -> {
+                    if (effect) {
+                        cloud.createGroup(jsonField(body, "clusterIdentifier"), jsonField(body, "groupName"),
+                                jsonField(body, "KubeSizeID"));
+                    }
+                    yield ok(true);
+                }
+                case DELETE_GROUP -> {
+                    if (effect) {
+                        cloud.deleteGroup(parseLong(p.get(VpsieWire.GROUP)));
+                    }
+                    yield ok(true);
+                }
                 case ADD_WORKER -> {
                     long group = parseLong(p.get(VpsieWire.GROUP));
                     if (!effect) {

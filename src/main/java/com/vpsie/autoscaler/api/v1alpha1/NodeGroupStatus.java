@@ -23,6 +23,16 @@ public class NodeGroupStatus {
     private Integer readyNodes;
     @JsonProperty("vpsieGroupID")
     private Long vpsieGroupID;
+    /** The VPSie node group of each offering that has one; {@link #vpsieGroupID} stays the single-offering case's. */
+    @JsonProperty("vpsieGroups")
+    private List<NodeGroupVpsieGroup> vpsieGroups;
+    /**
+     * The offerings the planner chose for nodes the desired size already counts but no create request has taken
+     * yet, oldest first: written with the raised desired size, taken by the reconciler as it asks for servers, so
+     * the server that joins is the one the plan counted on.
+     */
+    @JsonProperty("plannedOfferings")
+    private List<String> plannedOfferings;
     @JsonProperty("nodes")
     private List<NodeGroupNodeStatus> nodes;
     @JsonProperty("conditions")
@@ -66,6 +76,22 @@ public class NodeGroupStatus {
 
     public void setVpsieGroupID(Long vpsieGroupID) {
         this.vpsieGroupID = vpsieGroupID;
+    }
+
+    public List<NodeGroupVpsieGroup> getVpsieGroups() {
+        return vpsieGroups;
+    }
+
+    public void setVpsieGroups(List<NodeGroupVpsieGroup> vpsieGroups) {
+        this.vpsieGroups = vpsieGroups;
+    }
+
+    public List<String> getPlannedOfferings() {
+        return plannedOfferings;
+    }
+
+    public void setPlannedOfferings(List<String> plannedOfferings) {
+        this.plannedOfferings = plannedOfferings;
     }
 
     public List<NodeGroupNodeStatus> getNodes() {
@@ -129,6 +155,8 @@ public class NodeGroupStatus {
                 && Objects.equals(desiredNodes, that.desiredNodes)
                 && Objects.equals(readyNodes, that.readyNodes)
                 && Objects.equals(vpsieGroupID, that.vpsieGroupID)
+                && Objects.equals(vpsieGroups, that.vpsieGroups)
+                && Objects.equals(plannedOfferings, that.plannedOfferings)
                 && Objects.equals(nodes, that.nodes)
                 && Objects.equals(conditions, that.conditions)
                 && Objects.equals(lastScaleTime, that.lastScaleTime)
@@ -139,7 +167,7 @@ public class NodeGroupStatus {
 
     @Override
     public int hashCode() {
-        return Objects.hash(currentNodes, desiredNodes, readyNodes, vpsieGroupID, nodes, conditions, lastScaleTime,
-                lastScaleUpTime, lastScaleDownTime, observedGeneration);
+        return Objects.hash(currentNodes, desiredNodes, readyNodes, vpsieGroupID, vpsieGroups, plannedOfferings, nodes,
+                conditions, lastScaleTime, lastScaleUpTime, lastScaleDownTime, observedGeneration);
     }
 }

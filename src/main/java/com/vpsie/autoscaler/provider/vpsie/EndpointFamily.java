@@ -7,6 +7,8 @@ package com.vpsie.autoscaler.provider.vpsie;
 public enum EndpointFamily {
     AUTH("auth"),
     NODE_GROUPS("node_groups"),
+    ADD_GROUP("add_group"),
+    DELETE_GROUP("delete_group"),
     OFFERS("offers"),
     CLUSTER("cluster"),
     ADD_WORKER("add_worker"),

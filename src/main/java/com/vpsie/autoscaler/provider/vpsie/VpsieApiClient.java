@@ -20,7 +20,7 @@ import okhttp3.RequestBody;
  * retries, circuit breakers and rate limit; server creations also pass a bulkhead. Errors are
  * {@link ProviderException.Transient} or {@link ProviderException.Terminal} with the endpoint named.
  */
-public final class VpsieApiClient implements AutoCloseable {
+public final class VpsieApiClient implements AutoCloseable, VpsieGroupDirectory.Api {
 
     private static final MediaType JSON = MediaType.get("application/json");
 
@@ -56,6 +56,48 @@ public final class VpsieApiClient implements AutoCloseable {
         ApiCall call = new ApiCall(EndpointFamily.NODE_GROUPS, "GET", config.paths().nodeGroups(),
                 Map.of(VpsieWire.CLUSTER, clusterId), null, true, true);
         return list(call, run(call), VpsieWire.NodeGroupDto.class);
+    }
+
+    /**
+     * Asks VPSie for a new node group of one size. Not idempotent: only failures that prove nothing happened are
+     * retried here; otherwise the answer says whether it was acted on, and the caller looks for the group by name.
+     *
+     * @return false when the outcome is unknown (a timeout, a lost reply, a 5xx): the group may or may not exist
+     */
+    public boolean createNodeGroup(String clusterId, String groupName, long kubeSizeId) throws ProviderException {
+        ApiCall call = new ApiCall(EndpointFamily.ADD_GROUP, "POST", config.paths().addGroup(), Map.of(),
+                c -> json(new VpsieWire.CreateGroupRequest(clusterId, groupName, kubeSizeId)), true, false);
+        try {
+            JsonNode data = transport.execute(call, authenticator).path(VpsieWire.ENVELOPE_DATA);
+            if (data.isBoolean() && !data.booleanValue()) {
+                throw new ProviderException.Transient(ErrorClassifier.prefix(call) + "VPSie answered data=false");
+            }
+            return true;
+        } catch (CallFailure f) {
+            if (f.kind() == CallFailure.Kind.TRANSIENT && !f.notActedOn()) {
+                return false;
+            }
+            throw f.toProviderException();
+        }
+    }
+
+    /**
+     * Deletes a node group.
+     *
+     * @return false when VPSie says it does not exist (already deleted)
+     */
+    public boolean deleteNodeGroup(long groupId) throws ProviderException {
+        ApiCall call = new ApiCall(EndpointFamily.DELETE_GROUP, "DELETE", config.paths().deleteGroup(),
+                Map.of(VpsieWire.GROUP, Long.toString(groupId)), null, true, true);
+        try {
+            transport.execute(call, authenticator);
+            return true;
+        } catch (CallFailure f) {
+            if (f.kind() == CallFailure.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw f.toProviderException();
+        }
     }
 
     /** A cluster with all its nodes. */

@@ -21,16 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link CloudProvider} for VPSie managed Kubernetes: a NodeGroup maps to a VPSie Kubernetes node group, a
- * scale-up adds one worker to it, a scale-down deletes one named worker.
+ * {@link CloudProvider} for VPSie managed Kubernetes: each offering of a NodeGroup maps to a VPSie Kubernetes node
+ * group (VPSie sizes a server by its group), a scale-up adds one worker to the group of the offering asked for, a
+ * scale-down deletes one named worker.
  *
- * <p>The VPSie node group is {@link ProviderGroup#providerGroupId()} (NodeGroup {@code status.vpsieGroupID}).
- * When that is null it is resolved once by listing the cluster's node groups and taking the one whose
- * {@code group_name} equals the NodeGroup's name; {@link #resolveGroupId} exposes the result so the controller
- * can record it in status.
+ * <p>{@link VpsieGroupDirectory} finds each offering's group (recorded in status, or by name) and makes it when
+ * there is none; {@link #knownGroupIds} exposes what it found so the controller can record it in status.
  *
  * <p>Calls: {@link #listServers} reads the cluster with its nodes through {@link ClusterListings}, one listing
- * shared by every NodeGroup of the cluster for the scan interval, plus the one-off group resolution. {@link #createServer} makes the add call and, when VPSie does not name the new server, one listing
+ * shared by every NodeGroup of the cluster for the scan interval, plus the group lookups. {@link #createServer} makes the add call and, when VPSie does not name the new server, one listing
  * to find it; see {@link CreateRequestLedger} for how retries stay idempotent. Nothing runs in the background.
  */
 public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
@@ -45,8 +44,7 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
     private final OfferingsCache offerings;
     private final VpsieNodeMatcher matcher;
     private final ClusterListings listings;
-    /** Resolved VPSie node-group ids by NodeGroup key; dropped by {@link #forgetGroup}. */
-    private final Map<String, Long> groupIds = new ConcurrentHashMap<>();
+    private final VpsieGroupDirectory groups;
     /**
      * Per NodeGroup key, the cluster's node count when an empty, ungrouped listing was last confirmed by the
      * group's own count; the check repeats only when that count changes. Dropped by {@link #forgetGroup}.
@@ -63,6 +61,7 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
         this.matcher = new VpsieNodeMatcher(config.providerIdPrefix());
         this.listings = new ClusterListings(config.clusterListingTtl(), clock, api::getCluster,
                 config.operationTimeout().multipliedBy(2));
+        this.groups = new VpsieGroupDirectory(api, clock, config.createSettleTime(), config.clusterListingTtl());
     }
 
     /** A provider with its own API client; {@link #close()} releases its connections. */
@@ -74,8 +73,7 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
     @Override
     public List<ProviderServer> listServers(ProviderGroup group) throws ProviderException {
         String cluster = clusterId(group);
-        long groupId = resolveGroupId(group);
-        return listGroupServers(group, cluster, groupId);
+        return listGroupServers(group, cluster, groups.existing(group, cluster));
     }
 
     @Override
@@ -83,7 +81,7 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
             throws ProviderException {
         Objects.requireNonNull(requestId, "requestId");
         String cluster = clusterId(group);
-        long groupId = resolveGroupId(group);
+        long groupId = groups.ensure(group, cluster, offeringFor(group, offeringId));
         String key = group.key();
         Optional<CreateRequestLedger.Entry> begun = ledger.begin(key, requestId, clock.instant());
         if (begun.isEmpty()) {
@@ -109,7 +107,7 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
             case SENDING: {
                 // looking for our own server: a shared listing may predate it
                 listings.invalidate(cluster);
-                List<ProviderServer> listing = listGroupServers(group, cluster, groupId);
+                List<ProviderServer> listing = listGroupServers(group, cluster, groups.existing(group, cluster));
                 Optional<ProviderServer> mine = ledger.claim(key, requestId, listing);
                 if (mine.isPresent()) {
                     LOG.info("VPSie server {} ({}) found for request {} of group {}", mine.get().id(),
@@ -134,7 +132,7 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
             default:
                 // NEW: the servers present before our add are, by definition, not ours.
                 Optional<Set<String>> known = ledger.lastListing(key);
-                baseline = known.isPresent() ? known.get() : ids(listGroupServers(group, cluster, groupId));
+                baseline = known.isPresent() ? known.get() : ids(listGroupServers(group, cluster, groups.existing(group, cluster)));
         }
         return send(group, cluster, groupId, offeringId, requestId, baseline);
     }
@@ -177,7 +175,7 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
         String key = group.key();
         List<ProviderServer> listing;
         try {
-            listing = listGroupServers(group, cluster, groupId);
+            listing = listGroupServers(group, cluster, groups.existing(group, cluster));
         } catch (ProviderException e) {
             // The add may have worked: a retry with the same request id looks again before sending anything.
             throw new ProviderException.Transient(why + "; listing the group to find its server failed: "
@@ -202,7 +200,7 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
             throws ProviderException {
         Objects.requireNonNull(requestId, "requestId");
         String cluster = clusterId(group);
-        long groupId = resolveGroupId(group);
+        long groupId = groups.ensure(group, cluster, offeringFor(group, offeringId));
         AddWorkerOutcome outcome = api.addWorker(cluster, groupId);
         if (outcome instanceof AddWorkerOutcome.Created created) {
             ProviderServer server = mapping.server(created.node(), offeringOf(group, offeringId),
@@ -261,56 +259,51 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
     }
 
     /**
-     * The VPSie node-group id of a NodeGroup: {@link ProviderGroup#providerGroupId()} when set, else the cluster's
-     * node group whose {@code group_name} equals the NodeGroup's name (listed once, then remembered).
+     * The VPSie node group of the NodeGroup's first offering (see {@link VpsieGroupDirectory}), created when it does
+     * not exist.
      */
     public long resolveGroupId(ProviderGroup group) throws ProviderException {
-        if (group.providerGroupId() != null) {
-            return group.providerGroupId();
-        }
-        Long known = groupIds.get(group.key());
-        if (known != null) {
-            return known;
-        }
-        String cluster = clusterId(group);
-        List<VpsieWire.NodeGroupDto> matches = api.listNodeGroups(cluster).stream()
-                .filter(g -> group.name().equals(g.groupName()) && g.id() != null)
-                .toList();
-        if (matches.isEmpty()) {
-            throw new ProviderException.Terminal("VPSie cluster " + cluster + " has no node group named '"
-                    + group.name() + "' (set status.vpsieGroupID or create the group in VPSie)");
-        }
-        if (matches.size() > 1) {
-            throw new ProviderException.Terminal("VPSie cluster " + cluster + " has " + matches.size()
-                    + " node groups named '" + group.name() + "'; set status.vpsieGroupID to choose one");
-        }
-        long id = matches.get(0).id();
-        groupIds.put(group.key(), id);
-        LOG.info("NodeGroup {} is VPSie node group {} of cluster {}", group.key(), id, cluster);
-        return id;
+        return groups.ensure(group, clusterId(group), offeringFor(group, null));
+    }
+
+    /** The single-offering case's group, as {@code status.vpsieGroupID} has it. */
+    @Override
+    public Long knownGroupId(String groupKey) {
+        Map<String, Long> known = groups.known(groupKey);
+        return known.size() == 1 ? known.values().iterator().next() : null;
     }
 
     @Override
-    public Long knownGroupId(String groupKey) {
-        return groupIds.get(groupKey);
+    public Map<String, Long> knownGroupIds(String groupKey) {
+        return groups.known(groupKey);
+    }
+
+    /** Deletes a VPSie node group of the NodeGroup; VPSie refuses one that still has servers. */
+    @Override
+    public void deleteGroup(ProviderGroup group, long vpsieGroupId) throws ProviderException {
+        boolean existed = api.deleteNodeGroup(vpsieGroupId);
+        groups.forgetGroupId(group.key(), vpsieGroupId);
+        LOG.info(existed ? "Deleted VPSie node group {} of NodeGroup {}"
+                : "VPSie node group {} of NodeGroup {} was already gone", vpsieGroupId, group.key());
     }
 
     /** Drops everything remembered about a NodeGroup that no longer exists. */
     public void forgetGroup(String groupKey) {
-        groupIds.remove(groupKey);
+        groups.forget(groupKey);
         emptyConfirmedAt.remove(groupKey);
         ledger.forgetGroup(groupKey);
     }
 
-    private List<ProviderServer> listGroupServers(ProviderGroup group, String cluster, long groupId)
+    /** The servers of the NodeGroup's VPSie groups ({@code offeringByGroup}: group id to the offering it makes). */
+    private List<ProviderServer> listGroupServers(ProviderGroup group, String cluster, Map<Long, String> offeringByGroup)
             throws ProviderException {
         try {
-            return listGroupServersOnce(group, cluster, groupId);
+            return listGroupServersOnce(group, cluster, offeringByGroup);
         } catch (ListingChanged e) {
             // workers were added between the two listings; one fresh read settles it
             listings.invalidate(cluster);
             try {
-                return listGroupServersOnce(group, cluster, groupId);
+                return listGroupServersOnce(group, cluster, offeringByGroup);
             } catch (ListingChanged again) {
                 throw new ProviderException.Transient("VPSie's listing of cluster " + cluster
                         + " kept changing while it was read");
@@ -325,21 +318,25 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
         }
     }
 
-    private List<ProviderServer> listGroupServersOnce(ProviderGroup group, String cluster, long groupId)
+    private List<ProviderServer> listGroupServersOnce(ProviderGroup group, String cluster,
+                                                      Map<Long, String> offeringByGroup)
             throws ProviderException, ListingChanged {
         VpsieWire.ClusterDto dto = listings.get(cluster);
         List<VpsieWire.ClusterNodeDto> nodes = dto.nodes() == null ? List.of() : dto.nodes();
-        String fallbackOffering = offeringOf(group, null);
         List<ProviderServer> servers = new ArrayList<>();
         boolean anyGrouped = false;
         for (VpsieWire.ClusterNodeDto node : nodes) {
             anyGrouped |= node.groupId() != null;
-            if (node.groupId() != null && node.groupId() == groupId && VpsieMapping.serverId(node) != null) {
-                servers.add(mapping.server(node, fallbackOffering, ProviderServer.State.RUNNING));
+            if (node.groupId() != null && offeringByGroup.containsKey(node.groupId())
+                    && VpsieMapping.serverId(node) != null) {
+                // the server's group tells its size when the node does not
+                String groupOffering = offeringOf(group, offeringByGroup.get(node.groupId()));
+                servers.add(mapping.server(node, groupOffering, ProviderServer.State.RUNNING));
             }
         }
-        if (servers.isEmpty() && !anyGrouped && !Integer.valueOf(nodes.size()).equals(emptyConfirmedAt.get(group.key()))) {
-            checkAttributable(group, cluster, groupId);
+        if (servers.isEmpty() && !anyGrouped && !offeringByGroup.isEmpty()
+                && !Integer.valueOf(nodes.size()).equals(emptyConfirmedAt.get(group.key()))) {
+            checkAttributable(group, cluster, offeringByGroup.keySet());
             emptyConfirmedAt.put(group.key(), nodes.size());
         }
         ledger.recordListing(group.key(), servers);
@@ -352,20 +349,32 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
      * inferred): fail rather than report an empty group, which would make the controller create servers without
      * end.
      */
-    private void checkAttributable(ProviderGroup group, String cluster, long groupId)
+    private void checkAttributable(ProviderGroup group, String cluster, Set<Long> groupIds)
             throws ProviderException, ListingChanged {
         for (VpsieWire.NodeGroupDto g : api.listNodeGroups(cluster)) {
-            if (g.id() != null && g.id() == groupId && g.nodesCount() != null && g.nodesCount() > 0) {
+            if (g.id() != null && groupIds.contains(g.id()) && g.nodesCount() != null && g.nodesCount() > 0) {
                 // the two listings are not one snapshot: workers created between them make them disagree
                 VpsieWire.ClusterDto again = listings.fresh(cluster);
                 if (again.nodes() != null && again.nodes().stream().anyMatch(n -> n.groupId() != null)) {
                     throw new ListingChanged();
                 }
                 throw new ProviderException.Terminal("VPSie reports " + g.nodesCount() + " nodes in node group "
-                        + groupId + " of cluster " + cluster + " but its cluster listing names no node group on any "
+                        + g.id() + " of cluster " + cluster + " but its cluster listing names no node group on any "
                         + "node; cannot tell which servers belong to NodeGroup " + group.key());
             }
         }
+    }
+
+    /** The offering a create is for: the one asked for, else the NodeGroup's first. */
+    private static String offeringFor(ProviderGroup group, String requested) throws ProviderException {
+        if (requested != null && group.offeringIds().contains(requested)) {
+            return requested;
+        }
+        if (requested == null && !group.offeringIds().isEmpty()) {
+            return group.offeringIds().get(0);
+        }
+        throw new ProviderException.Terminal("Offering '" + requested + "' is not one of NodeGroup " + group.key()
+                + "'s offerings " + group.offeringIds());
     }
 
     private static String offeringOf(ProviderGroup group, String requested) {

@@ -101,10 +101,12 @@ public final class VpsieWire {
      * under {@code /apps/v2} and VM calls under {@code /api/v2}, which a different base URL covers.
      */
     public record Paths(String auth, String nodeGroups, String offers, String addWorker, String deleteWorker,
-                        String cluster, String clusters, String vms, String vm) {
+                        String cluster, String clusters, String vms, String vm, String addGroup,
+                        String deleteGroup) {
 
         public Paths {
-            for (String p : List.of(auth, nodeGroups, offers, addWorker, deleteWorker, cluster, clusters, vms, vm)) {
+            for (String p : List.of(auth, nodeGroups, offers, addWorker, deleteWorker, cluster, clusters, vms, vm,
+                    addGroup, deleteGroup)) {
                 Objects.requireNonNull(p, "path template");
                 if (!p.startsWith("/")) {
                     throw new IllegalArgumentException("path template must start with '/': " + p);
@@ -112,6 +114,11 @@ public final class VpsieWire {
             }
         }
 
+        /**
+         * The Go autoscaler's paths. Creating a node group is its {@code POST /k8s/cluster/add/group}; deleting one
+         * is <b>inferred</b> (no public client deletes node groups): {@code DELETE /k8s/node/group/{group}}, after
+         * the API's pattern of naming the object in the path.
+         */
         public static Paths defaults() {
             return new Paths(
                     "/auth/from/api",
@@ -122,7 +129,9 @@ public final class VpsieWire {
                     "/k8s/cluster/byId/{cluster}",
                     "/k8s/cluster/all",
                     "/vm",
-                    "/vm/{id}");
+                    "/vm/{id}",
+                    "/k8s/cluster/add/group",
+                    "/k8s/node/group/{group}");
         }
 
         /** The template's segments with placeholders replaced (values are not yet URL-encoded). */
@@ -194,6 +203,15 @@ public final class VpsieWire {
                                @JsonProperty("nodes_count") Integer nodesCount,
                                @JsonProperty("cluster_id") Long clusterId,
                                @JsonProperty("project_id") Long projectId) {
+    }
+
+    /**
+     * Body of {@code POST /k8s/cluster/add/group}, with the Go autoscaler's field names ({@code KubeSizeID} with a
+     * capital K is how it sends it). The reply is {@code data: true} or the group; its id is found by listing.
+     */
+    public record CreateGroupRequest(@JsonProperty("clusterIdentifier") String clusterIdentifier,
+                                     @JsonProperty("groupName") String groupName,
+                                     @JsonProperty("KubeSizeID") long kubeSizeId) {
     }
 
     /** Body of {@code POST /k8s/offers}. */

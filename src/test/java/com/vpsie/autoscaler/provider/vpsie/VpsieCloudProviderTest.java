@@ -82,17 +82,6 @@ class VpsieCloudProviderTest {
     }
 
     @Test
-    void aGroupMissingAtVpsieIsTerminal() {
-        VpsieCloudProvider provider = fx.provider();
-        ProviderGroup unknown = new ProviderGroup("default", "nope", SimFixture.DC, SimFixture.CLUSTER, null,
-                List.of("2"), null);
-
-        assertThatThrownBy(() -> provider.listServers(unknown))
-                .isInstanceOf(ProviderException.Terminal.class)
-                .hasMessageContaining("no node group named 'nope'");
-    }
-
-    @Test
     void aGroupWithoutClusterIsTerminal() {
         VpsieCloudProvider provider = fx.provider();
         ProviderGroup noCluster = new ProviderGroup("default", "workers", SimFixture.DC, null, null, List.of(), null);

@@ -18,7 +18,7 @@ class VpsieWireTest {
                 .containsExactly("k8s", "cluster", "byId", "a b", "add", "slave", "group", "7");
         assertThatThrownBy(() -> VpsieWire.Paths.segments("/vm/{id}", Map.of()))
                 .hasMessageContaining("{id}");
-        assertThatThrownBy(() -> new VpsieWire.Paths("auth", "/a", "/a", "/a", "/a", "/a", "/a", "/a", "/a"))
+        assertThatThrownBy(() -> new VpsieWire.Paths("auth", "/a", "/a", "/a", "/a", "/a", "/a", "/a", "/a", "/a", "/a"))
                 .hasMessageContaining("must start with '/'");
     }
 

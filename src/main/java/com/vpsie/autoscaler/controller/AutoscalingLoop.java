@@ -224,6 +224,13 @@ public final class AutoscalingLoop {
             if (target > size) {
                 s.setLastScaleUpTime(StatusMerge.format(now));
                 s.setLastScaleTime(StatusMerge.format(now));
+                // the reconciler asks for these nodes in the offering the plan counted on, not its default
+                List<String> planned = s.getPlannedOfferings() == null ? new ArrayList<>()
+                        : new ArrayList<>(s.getPlannedOfferings());
+                for (int i = size; i < target && up.offering() != null; i++) {
+                    planned.add(up.offering());
+                }
+                s.setPlannedOfferings(planned.isEmpty() ? null : planned);
             }
             return s;
         });

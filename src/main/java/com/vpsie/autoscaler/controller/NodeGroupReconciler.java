@@ -6,6 +6,7 @@ import com.vpsie.autoscaler.api.v1alpha1.NodeGroupCondition;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupNodeStatus;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupStatus;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupValidation;
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroupVpsieGroup;
 import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
 import com.vpsie.autoscaler.model.WellKnown;
 import com.vpsie.autoscaler.provider.CloudProvider;
@@ -16,12 +17,17 @@ import com.vpsie.autoscaler.provider.ProviderServer;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,6 +138,7 @@ public final class NodeGroupReconciler {
             throw e;
         }
         Instant now = clock.instant();
+        labelNodesOfOtherVpsieGroups(seen);
         watchRequests(group, now);
         group = releaseFromDesiredSize(seen, now);
         boolean deleting = deleteReleased(seen, group);
@@ -184,8 +191,62 @@ public final class NodeGroupReconciler {
         var spec = group.getSpec();
         String cluster = spec.getResourceIdentifier() != null ? spec.getResourceIdentifier() : defaultClusterId;
         Long providerGroupId = group.getStatus() == null ? null : group.getStatus().getVpsieGroupID();
+        Map<String, Long> offeringGroups = new HashMap<>();
+        if (group.getStatus() != null && group.getStatus().getVpsieGroups() != null) {
+            for (NodeGroupVpsieGroup g : group.getStatus().getVpsieGroups()) {
+                if (g.getOfferingID() != null && g.getGroupID() != null) {
+                    offeringGroups.put(g.getOfferingID(), g.getGroupID());
+                }
+            }
+        }
         return new ProviderGroup(ns(group), group.getMetadata().getName(), spec.getDatacenterID(), cluster,
-                providerGroupId, spec.getOfferingIDs(), spec.getKubeSizeID());
+                providerGroupId, spec.getOfferingIDs(), spec.getKubeSizeID(), offeringGroups);
+    }
+
+    // ---- step: claim the Nodes of servers made in this NodeGroup's other VPSie groups ----
+
+    /**
+     * A server of a VPSie group made for one of the NodeGroup's offerings registers a Node labelled with that VPSie
+     * group's name, or with nothing, rather than with the NodeGroup's: such a Node (its server ours by providerID or,
+     * without one, by hostname) gets the NodeGroup and offering labels, so the planner and this reconciler count it.
+     * A Node that names another existing NodeGroup is left alone.
+     */
+    private void labelNodesOfOtherVpsieGroups(Observed seen) {
+        String name = seen.group().getMetadata().getName();
+        for (ProviderServer server : seen.servers()) {
+            if (seen.links().nodeOf(server) != null || server.hostname() == null) {
+                continue;
+            }
+            Node node = cache.node(server.hostname());
+            if (node == null) {
+                continue;
+            }
+            String pid = node.getSpec() == null ? null : node.getSpec().getProviderID();
+            if (pid != null && !pid.isEmpty() && !pid.equals(server.providerId())) {
+                continue;
+            }
+            Map<String, String> labels = node.getMetadata().getLabels();
+            String current = labels == null ? null : labels.get(WellKnown.NODEGROUP_LABEL);
+            if (current != null && cache.nodeGroup(ns(seen.group()), current) != null) {
+                LOG.warn("Node {} of server {} of NodeGroup {} is labelled for NodeGroup {}; not relabelling it",
+                        node.getMetadata().getName(), server.id(), seen.target().key(), current);
+                continue;
+            }
+            Map<String, String> patch = new LinkedHashMap<>();
+            patch.put(WellKnown.NODEGROUP_LABEL, name);
+            if (server.offeringId() != null) {
+                patch.put(WellKnown.OFFERING_LABEL, server.offeringId());
+            }
+            try {
+                client.nodes().withName(node.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE),
+                        Serialization.asJson(Map.of("metadata", Map.of("labels", patch))));
+                LOG.info("labelled Node {} (server {}) as a node of NodeGroup {}", node.getMetadata().getName(),
+                        server.id(), seen.target().key());
+            } catch (KubernetesClientException e) {
+                LOG.warn("could not label Node {} for NodeGroup {}, will retry: {}", node.getMetadata().getName(),
+                        seen.target().key(), e.getMessage());
+            }
+        }
     }
 
     // ---- step: release drained nodes and timed-out servers from the desired size ----
@@ -372,22 +433,30 @@ public final class NodeGroupReconciler {
                     backoff.reason(name, now), missing);
             return CreateRound.NONE;
         }
-        String offering = spec.getPreferredInstanceType() != null && !spec.getPreferredInstanceType().isBlank()
+        String fallback = spec.getPreferredInstanceType() != null && !spec.getPreferredInstanceType().isBlank()
                 ? spec.getPreferredInstanceType() : spec.getOfferingIDs().get(0);
+        // the offerings the planner chose, in order; a server the plan did not size (the minimum, a replacement)
+        // gets the preferred one
+        List<String> planned = group.getStatus() == null || group.getStatus().getPlannedOfferings() == null
+                ? List.of() : group.getStatus().getPlannedOfferings();
+        int taken = (int) Math.min(missing, planned.size());
         List<NodeGroupNodeStatus> requests = new ArrayList<>();
-        for (long i = 0; i < missing; i++) {
+        for (int i = 0; i < missing; i++) {
+            String chosen = i < taken && spec.getOfferingIDs().contains(planned.get(i)) ? planned.get(i) : fallback;
             NodeGroupNodeStatus e = new NodeGroupNodeStatus();
             e.setRequestID(group.getMetadata().getUid() + "/" + now.toEpochMilli() + "/" + (i + 1));
             e.setStatus(PendingCreates.CREATING);
-            e.setInstanceType(offering);
+            e.setInstanceType(chosen);
             e.setCreatedAt(StatusMerge.format(now));
             requests.add(e);
         }
-        // The intent first: a crash after an add call then leaves a record a successor adopts the server by.
+        // The intent first: a crash after an add call then leaves a record a successor adopts the server by. The
+        // planned offerings these requests took go in the same write, so none is used twice.
         StatusWriter.Outcome recorded = statusWriter.update(ns(group), name, group, s -> {
             List<NodeGroupNodeStatus> nodes = s.getNodes() == null ? new ArrayList<>() : new ArrayList<>(s.getNodes());
             nodes.addAll(requests);
             s.setNodes(sorted(nodes));
+            s.setPlannedOfferings(withoutFirst(s.getPlannedOfferings(), taken));
             return s;
         });
         if (!recorded.written()) {
@@ -407,7 +476,7 @@ public final class NodeGroupReconciler {
                 continue;
             }
             try {
-                CreateOutcome outcome = provider.requestServer(seen.target(), offering, id);
+                CreateOutcome outcome = provider.requestServer(seen.target(), request.getInstanceType(), id);
                 outcomes.put(id, outcome);
                 if (outcome instanceof CreateOutcome.Created c) {
                     LOG.info("created server {} ({}) for NodeGroup {}", c.server().id(), c.server().hostname(),
@@ -506,9 +575,16 @@ public final class NodeGroupReconciler {
             s.setCurrentNodes(registered);
             s.setReadyNodes(readyNodes);
             s.setObservedGeneration(group.getMetadata().getGeneration());
-            if (s.getVpsieGroupID() == null) {
+            if (s.getVpsieGroupID() == null && spec.getOfferingIDs().size() == 1) {
                 // found by name this time; recorded, so a restart need not look it up and the operator sees it
                 s.setVpsieGroupID(provider.knownGroupId(seen.target().key()));
+            }
+            s.setVpsieGroups(withKnownGroups(s.getVpsieGroups(), provider.knownGroupIds(seen.target().key())));
+            // planned offerings beyond what is still to be asked for belong to a size that was lowered since
+            int toAsk = Math.max(0, desired - listed.size() - settled.open().size());
+            List<String> planned = s.getPlannedOfferings();
+            if (planned != null && planned.size() > toAsk) {
+                s.setPlannedOfferings(toAsk == 0 ? null : List.copyOf(planned.subList(0, toAsk)));
             }
             List<NodeGroupCondition> conditions = new ArrayList<>();
             conditions.add(new NodeGroupCondition(NodeGroupCondition.TYPE_READY, NodeGroupCondition.STATUS_TRUE,
@@ -557,6 +633,29 @@ public final class NodeGroupReconciler {
             out.add(e);
         }
         return out;
+    }
+
+    /** The stored per-offering groups with the ones the provider found or made added; none is ever dropped here. */
+    private static List<NodeGroupVpsieGroup> withKnownGroups(List<NodeGroupVpsieGroup> stored, Map<String, Long> known) {
+        Map<String, Long> all = new java.util.TreeMap<>();
+        if (stored != null) {
+            stored.stream().filter(g -> g.getOfferingID() != null && g.getGroupID() != null)
+                    .forEach(g -> all.put(g.getOfferingID(), g.getGroupID()));
+        }
+        all.putAll(known);
+        if (all.isEmpty()) {
+            return stored;
+        }
+        List<NodeGroupVpsieGroup> out = new ArrayList<>();
+        all.forEach((offering, id) -> out.add(new NodeGroupVpsieGroup(offering, id)));
+        return out;
+    }
+
+    private static List<String> withoutFirst(List<String> list, int n) {
+        if (list == null || n <= 0) {
+            return list;
+        }
+        return list.size() <= n ? null : List.copyOf(list.subList(n, list.size()));
     }
 
     private static NodeGroupCondition capacity(String type, boolean at) {

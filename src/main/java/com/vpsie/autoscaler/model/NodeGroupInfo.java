@@ -6,6 +6,9 @@ import java.util.Map;
 /**
  * The planner's view of a NodeGroup. {@code desiredNodes} is {@code status.desiredNodes}; the group's
  * size for planning is the larger of it and the number of registered nodes.
+ *
+ * @param upcomingOfferings the offerings of nodes on their way (asked for, or planned and not asked for yet), in
+ *     order; an upcoming node beyond them is of the group's first offering
  */
 public record NodeGroupInfo(
         String namespace,
@@ -19,13 +22,24 @@ public record NodeGroupInfo(
         Map<String, String> labels,
         List<Taint> taints,
         boolean scaleUpEnabled,
-        ScaleDownPolicy scaleDownPolicy) {
+        ScaleDownPolicy scaleDownPolicy,
+        List<String> upcomingOfferings) {
 
     public NodeGroupInfo {
         offeringIds = offeringIds == null ? List.of() : List.copyOf(offeringIds);
+        upcomingOfferings = upcomingOfferings == null ? List.of() : List.copyOf(upcomingOfferings);
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         taints = taints == null ? List.of() : List.copyOf(taints);
         scaleDownPolicy = scaleDownPolicy == null ? ScaleDownPolicy.DEFAULT : scaleDownPolicy;
+    }
+
+    /** A group whose upcoming nodes are all of its first offering. */
+    public NodeGroupInfo(String namespace, String name, int minNodes, int maxNodes, int desiredNodes,
+                         List<String> offeringIds, String preferredOffering, boolean allowMixedOfferings,
+                         Map<String, String> labels, List<Taint> taints, boolean scaleUpEnabled,
+                         ScaleDownPolicy scaleDownPolicy) {
+        this(namespace, name, minNodes, maxNodes, desiredNodes, offeringIds, preferredOffering, allowMixedOfferings,
+                labels, taints, scaleUpEnabled, scaleDownPolicy, List.of());
     }
 
     /** Offerings a new node may use, the preferred one first; only that one when mixing is off. */

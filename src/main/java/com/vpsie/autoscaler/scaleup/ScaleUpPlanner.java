@@ -92,19 +92,31 @@ public final class ScaleUpPlanner {
         return templates;
     }
 
-    /** A group whose desired size exceeds its registered nodes has that many nodes on the way. */
+    /**
+     * A group whose desired size exceeds its registered nodes has that many nodes on the way, each of the offering
+     * it was asked for in when the group says so (else of its first offering), so a pod planned onto a large node
+     * that is booting does not ask for another.
+     */
     private static void addUpcomingNodes(ClusterSnapshot snapshot, SimulatedCluster cluster,
                                          Map<String, Map<String, NodeTemplates.Result>> templates) {
         for (NodeGroupInfo group : new TreeMap<>(snapshot.nodeGroups()).values()) {
             int missing = group.desiredNodes() - snapshot.sizedNodesOf(group.name());
-            Optional<NodeTemplate> template = templates.get(group.name()).values().stream()
+            Map<String, NodeTemplates.Result> byOffering = templates.get(group.name());
+            Optional<NodeTemplate> first = byOffering.values().stream()
                     .map(NodeTemplates.Result::template).filter(t -> t != null).findFirst();
-            if (missing <= 0 || template.isEmpty()) {
+            if (missing <= 0 || first.isEmpty()) {
                 continue;
             }
             for (int i = 1; i <= missing; i++) {
+                NodeTemplate template = first.get();
+                if (i <= group.upcomingOfferings().size()) {
+                    NodeTemplates.Result chosen = byOffering.get(group.upcomingOfferings().get(i - 1));
+                    if (chosen != null && chosen.template() != null) {
+                        template = chosen.template();
+                    }
+                }
                 // parentheses make it an invalid Kubernetes name, so it never collides with a real node
-                template.get().addTo(cluster, "(upcoming " + group.name() + " #" + i + ")", NodeRole.UPCOMING);
+                template.addTo(cluster, "(upcoming " + group.name() + " #" + i + ")", NodeRole.UPCOMING);
             }
         }
     }

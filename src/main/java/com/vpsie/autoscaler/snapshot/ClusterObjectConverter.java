@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import com.vpsie.autoscaler.model.DaemonSetInfo;
 import com.vpsie.autoscaler.api.v1alpha1.FieldError;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroupNodeStatus;
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroupStatus;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupSpec;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupValidation;
 import com.vpsie.autoscaler.api.v1alpha1.ScaleDownPolicySpec;
@@ -30,12 +32,16 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns Kubernetes objects (informer cache entries or parsed files) into the decision core's model. Never
  * modifies its inputs. Bad content becomes a {@link SnapshotException} naming the object and the field.
  */
 public final class ClusterObjectConverter {
+
+    /** status.nodes[] states of a server on its way without a Node: asked for, or listed and booting. */
+    private static final Set<String> UPCOMING_ENTRY_STATES = Set.of("Creating", "Requested", "Provisioning");
 
     private ClusterObjectConverter() {
     }
@@ -136,7 +142,30 @@ public final class ClusterObjectConverter {
                 ctx.stringMap("spec.labels", spec.getLabels()),
                 taints,
                 scaleUpEnabled(spec.getScaleUpPolicy()),
-                scaleDownPolicy(spec.getScaleDownPolicy()));
+                scaleDownPolicy(spec.getScaleDownPolicy()),
+                upcomingOfferings(nodeGroup.getStatus()));
+    }
+
+    /**
+     * The offerings of the nodes a NodeGroup has on the way: servers asked for or booting without a Node yet (by
+     * their status entry), then offerings planned and not asked for yet.
+     */
+    private static List<String> upcomingOfferings(NodeGroupStatus status) {
+        List<String> upcoming = new ArrayList<>();
+        if (status == null) {
+            return upcoming;
+        }
+        if (status.getNodes() != null) {
+            for (NodeGroupNodeStatus e : status.getNodes()) {
+                if (e.getInstanceType() != null && UPCOMING_ENTRY_STATES.contains(e.getStatus())) {
+                    upcoming.add(e.getInstanceType());
+                }
+            }
+        }
+        if (status.getPlannedOfferings() != null) {
+            upcoming.addAll(status.getPlannedOfferings());
+        }
+        return upcoming;
     }
 
     private static boolean scaleUpEnabled(ScaleUpPolicySpec policy) {

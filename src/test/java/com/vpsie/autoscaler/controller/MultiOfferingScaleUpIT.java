@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroupStatus;
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroupVpsieGroup;
 import com.vpsie.autoscaler.model.WellKnown;
 import com.vpsie.autoscaler.sim.SimNode;
 import com.vpsie.autoscaler.sim.SimulatedKubelets;
@@ -89,6 +91,18 @@ class MultiOfferingScaleUpIT {
         // the pod fits the node that joined: no second scale-up however many passes run
         Thread.sleep(3_000);
         assertThat(workers()).extracting(SimNode::boxsizeId).as("every server VPSie made").containsExactly(LARGE);
+
+        long large = workers().get(0).groupId();
+        assertThat(vpsie.cloud().groupSize(large)).isEqualTo(LARGE);
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
+            NodeGroupStatus s = kube.client().resources(NodeGroup.class).inNamespace("test").withName("general").get()
+                    .getStatus();
+            assertThat(s.getVpsieGroups()).as("the VPSie group of each offering used")
+                    .contains(new NodeGroupVpsieGroup(LARGE, large));
+            assertThat(s.getVpsieGroupID()).as("only for a NodeGroup of one offering").isNull();
+            assertThat(s.getPlannedOfferings()).as("every planned offering taken").isNull();
+            assertThat(s.getDesiredNodes()).isEqualTo(1);
+        });
     }
 
     private List<SimNode> workers() {

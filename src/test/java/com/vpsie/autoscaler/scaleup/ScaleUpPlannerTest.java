@@ -130,6 +130,22 @@ class ScaleUpPlannerTest {
     }
 
     @Test
+    void anUpcomingNodeHasTheOfferingItWasAskedForNotTheGroupsFirst() {
+        // the group's first offering is small; the node on its way was asked for as large, for this very pod
+        Plan plan = plan(withSmallOffering().group(group("g").offerings("small", "large").desired(1).upcoming("large"))
+                .pod(pending("default/big").cpu("6").memory("8Gi")));
+        assertThat(plan.scaleUp()).as("the pod waits for the large node, not a second one").isEmpty();
+        assertThat(reasons(plan)).containsEntry("default/big", NoScaleUpReason.WAITING_FOR_UPCOMING_NODE);
+    }
+
+    @Test
+    void upcomingNodesBeyondTheKnownOfferingsAreOfTheFirstOffering() {
+        Plan plan = plan(withSmallOffering().group(group("g").offerings("small", "large").desired(2).upcoming("small"))
+                .pod(pending("default/big").cpu("6").memory("8Gi")));
+        assertThat(plan.scaleUp()).singleElement().satisfies(s -> assertThat(s.offering()).isEqualTo("large"));
+    }
+
+    @Test
     void aNodeBeingDeletedIsNeitherPartOfTheSizeNorHidesAnUpcomingNode() {
         // n2 was released from the desired size (3 -> 2 after it, then a scale-up to 3) and is being deleted: the
         // group has one Ready node kept and one upcoming node, which the pending pod fits on

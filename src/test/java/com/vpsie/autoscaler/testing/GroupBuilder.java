@@ -22,6 +22,7 @@ public final class GroupBuilder {
     private final List<Taint> taints = new ArrayList<>();
     private boolean scaleUp = true;
     private ScaleDownPolicy scaleDown = ScaleDownPolicy.DEFAULT;
+    private List<String> upcoming = List.of();
 
     private GroupBuilder(String name) {
         this.name = name;
@@ -81,8 +82,14 @@ public final class GroupBuilder {
         return this;
     }
 
+    /** The offerings of the nodes on their way, in order. */
+    public GroupBuilder upcoming(String... ids) {
+        this.upcoming = List.of(ids);
+        return this;
+    }
+
     public NodeGroupInfo build() {
         return new NodeGroupInfo("default", name, min, max, desired, offerings, preferred, mixed, labels, taints,
-                scaleUp, scaleDown);
+                scaleUp, scaleDown, upcoming);
     }
 }

@@ -149,9 +149,13 @@ class NodeGroupCrdTest {
 
     @Test
     void statusHasEveryFieldOfTheGoAutoscalerAndRequiresNone() {
+        // The Go autoscaler's fields, plus ours: vpsieGroups (one VPSie group per offering) and plannedOfferings
+        // (the offerings the plan chose for nodes not asked for yet).
         assertThat(status.getProperties()).containsOnlyKeys("currentNodes", "desiredNodes", "readyNodes",
-                "vpsieGroupID", "nodes", "conditions", "lastScaleTime", "lastScaleUpTime", "lastScaleDownTime",
-                "observedGeneration");
+                "vpsieGroupID", "vpsieGroups", "plannedOfferings", "nodes", "conditions", "lastScaleTime",
+                "lastScaleUpTime", "lastScaleDownTime", "observedGeneration");
+        assertThat(prop(status, "vpsieGroups").getItems().getSchema().getProperties())
+                .containsOnlyKeys("offeringID", "groupID");
         JSONSchemaProps node = prop(status, "nodes").getItems().getSchema();
         // The Go autoscaler's fields, plus ours: requestID ties a Creating entry to its add call across a crash.
         assertThat(node.getProperties()).containsOnlyKeys("nodeName", "vpsID", "instanceType", "status", "createdAt",

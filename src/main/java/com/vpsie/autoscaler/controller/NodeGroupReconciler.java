@@ -450,6 +450,15 @@ public final class NodeGroupReconciler {
             e.setCreatedAt(StatusMerge.format(now));
             requests.add(e);
         }
+        // An offering whose VPSie group is still being made (or cannot be) asks for nothing yet: no request is
+        // recorded that could not be sent.
+        try {
+            for (String offering : requests.stream().map(NodeGroupNodeStatus::getInstanceType).distinct().toList()) {
+                provider.prepareOffering(seen.target(), offering);
+            }
+        } catch (ProviderException e) {
+            return new CreateRound(Map.of(), Set.of(), e);
+        }
         // The intent first: a crash after an add call then leaves a record a successor adopts the server by. The
         // planned offerings these requests took go in the same write, so none is used twice.
         StatusWriter.Outcome recorded = statusWriter.update(ns(group), name, group, s -> {

@@ -30,6 +30,13 @@ public interface CloudProvider {
         return new CreateOutcome.Created(createServer(group, offeringId, requestId));
     }
 
+    /**
+     * Makes sure the cloud can add servers of this offering to the group (for VPSie: that the offering's node group
+     * exists, creating it if not), before the controller records that it asks for any. Nothing by default.
+     */
+    default void prepareOffering(ProviderGroup group, String offeringId) throws ProviderException {
+    }
+
     /** Deletes the named server; deleting one that is already gone succeeds. */
     void deleteServer(ProviderGroup group, String serverId) throws ProviderException;
 

@@ -137,6 +137,11 @@ public final class SimCloud {
                 .map(Group::id).toList();
     }
 
+    /** The names of a cluster's node groups, listed or not yet, one per group (a duplicate name shows twice). */
+    public synchronized List<String> groupNames(String clusterId) {
+        return groups.values().stream().filter(g -> g.clusterId.equals(clusterId)).map(Group::name).toList();
+    }
+
     /** The size of a node group's servers, or null when there is no such group. */
     public synchronized String groupSize(long groupId) {
         Group g = groups.get(groupId);

@@ -8,14 +8,8 @@ import com.vpsie.autoscaler.api.v1alpha1.NodeGroupStatus;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupVpsieGroup;
 import com.vpsie.autoscaler.model.WellKnown;
 import com.vpsie.autoscaler.sim.SimNode;
-import com.vpsie.autoscaler.sim.SimulatedKubelets;
-import com.vpsie.autoscaler.sim.SimulatorMachines;
-import com.vpsie.autoscaler.sim.VpsieSimulator;
-import com.vpsie.autoscaler.sim.kube.StrictMockServer;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -36,48 +30,29 @@ class MultiOfferingScaleUpIT {
     private static final String SMALL = "1"; // 2 cores
     private static final String LARGE = "3"; // 8 cores
 
-    private StrictMockServer kube;
-    private VpsieSimulator vpsie;
-    private SimulatedKubelets kubelets;
-    private ControllerApp app;
+    private SimulatedRun run;
 
     @TempDir
     Path dir;
 
     @BeforeEach
     void start() throws Exception {
-        kube = StrictMockServer.start();
-        vpsie = new VpsieSimulator(Clock.systemUTC()).acceptStaticToken("sim-token");
-        vpsie.cloud().addCluster("cluster-1", "demo", "dc1").addStandardOffers("dc1")
-                .readyAfter(Duration.ofMillis(300));
-        vpsie.cloud().addGroup("cluster-1", "general", SMALL);
-        vpsie.start(0);
-        kubelets = new SimulatedKubelets(kube.client(), new SimulatorMachines(vpsie.cloud(), "vpsie://"),
-                Clock.systemUTC());
-        kubelets.start(100);
-        kube.client().secrets().inNamespace("test").resource(new SecretBuilder().withNewMetadata()
-                .withName("vpsie-credentials").endMetadata().addToStringData("token", "sim-token").build()).create();
+        run = new SimulatedRun(vpsie -> vpsie.cloud().addGroup("cluster-1", "general", SMALL));
     }
 
     @AfterEach
     void stop() {
-        if (app != null) {
-            app.close();
-        }
-        kubelets.close();
-        vpsie.stop();
-        kube.close();
+        run.close();
     }
 
     @Test
     void aPodThatOnlyTheLargerOfferingFitsGetsALargeServerInOneScaleUp() throws Exception {
         NodeGroup group = ControllerFixtures.group("general", 0, 3);
         group.getSpec().setOfferingIDs(List.of(SMALL, LARGE));
-        kube.client().resources(NodeGroup.class).inNamespace("test").resource(group).create();
-        app = ControllerApp.start(ControllerFixtures.runConfig(kube.writeKubeconfig(dir.resolve("kubeconfig"), "test"),
-                vpsie.baseUrl(), Duration.ofMillis(500), false, "multi-offering-it"), Clock.systemUTC());
+        run.create(group);
+        run.startController(dir, Duration.ofMillis(500), "multi-offering-it");
 
-        kube.client().pods().inNamespace("test")
+        run.kube.client().pods().inNamespace("test")
                 .resource(ControllerFixtures.unschedulablePod("big", "6", "8Gi")).create();
 
         await().atMost(60, TimeUnit.SECONDS).untilAsserted(() -> assertThat(workers())
@@ -93,10 +68,9 @@ class MultiOfferingScaleUpIT {
         assertThat(workers()).extracting(SimNode::boxsizeId).as("every server VPSie made").containsExactly(LARGE);
 
         long large = workers().get(0).groupId();
-        assertThat(vpsie.cloud().groupSize(large)).isEqualTo(LARGE);
+        assertThat(run.vpsie.cloud().groupSize(large)).isEqualTo(LARGE);
         await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
-            NodeGroupStatus s = kube.client().resources(NodeGroup.class).inNamespace("test").withName("general").get()
-                    .getStatus();
+            NodeGroupStatus s = run.status("general");
             assertThat(s.getVpsieGroups()).as("the VPSie group of each offering used")
                     .contains(new NodeGroupVpsieGroup(LARGE, large));
             assertThat(s.getVpsieGroupID()).as("only for a NodeGroup of one offering").isNull();
@@ -106,10 +80,10 @@ class MultiOfferingScaleUpIT {
     }
 
     private List<SimNode> workers() {
-        return vpsie.cloud().allNodes().stream().filter(n -> !n.master()).toList();
+        return run.vpsie.cloud().allNodes().stream().filter(n -> !n.master()).toList();
     }
 
     private List<Node> groupNodes() {
-        return kube.client().nodes().withLabel(WellKnown.NODEGROUP_LABEL, "general").list().getItems();
+        return run.kube.client().nodes().withLabel(WellKnown.NODEGROUP_LABEL, "general").list().getItems();
     }
 }

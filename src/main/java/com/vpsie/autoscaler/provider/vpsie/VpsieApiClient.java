@@ -87,17 +87,8 @@ public final class VpsieApiClient implements AutoCloseable, VpsieGroupDirectory.
      * @return false when VPSie says it does not exist (already deleted)
      */
     public boolean deleteNodeGroup(long groupId) throws ProviderException {
-        ApiCall call = new ApiCall(EndpointFamily.DELETE_GROUP, "DELETE", config.paths().deleteGroup(),
-                Map.of(VpsieWire.GROUP, Long.toString(groupId)), null, true, true);
-        try {
-            transport.execute(call, authenticator);
-            return true;
-        } catch (CallFailure f) {
-            if (f.kind() == CallFailure.Kind.NOT_FOUND) {
-                return false;
-            }
-            throw f.toProviderException();
-        }
+        return delete(new ApiCall(EndpointFamily.DELETE_GROUP, "DELETE", config.paths().deleteGroup(),
+                Map.of(VpsieWire.GROUP, Long.toString(groupId)), null, true, true));
     }
 
     /** A cluster with all its nodes. */
@@ -191,9 +182,13 @@ public final class VpsieApiClient implements AutoCloseable, VpsieGroupDirectory.
      * @return false when VPSie says it does not exist (already deleted)
      */
     public boolean deleteWorker(String clusterId, String identifier) throws ProviderException {
-        ApiCall call = new ApiCall(EndpointFamily.DELETE_WORKER, "DELETE", config.paths().deleteWorker(),
+        return delete(new ApiCall(EndpointFamily.DELETE_WORKER, "DELETE", config.paths().deleteWorker(),
                 Map.of(VpsieWire.CLUSTER, clusterId), c -> json(new VpsieWire.DeleteWorkerRequest(identifier)),
-                true, true);
+                true, true));
+    }
+
+    /** Runs a delete; false when VPSie says the object is not there (deleted already). */
+    private boolean delete(ApiCall call) throws ProviderException {
         try {
             transport.execute(call, authenticator);
             return true;

@@ -222,6 +222,12 @@ public final class VpsieCloudProvider implements CloudProvider, AutoCloseable {
         return new CreateOutcome.Accepted();
     }
 
+    /** Finds or makes the offering's VPSie node group (see {@link VpsieGroupDirectory}). */
+    @Override
+    public void prepareOffering(ProviderGroup group, String offeringId) throws ProviderException {
+        groups.ensure(group, clusterId(group), offeringFor(group, offeringId));
+    }
+
     @Override
     public void deleteServer(ProviderGroup group, String serverId) throws ProviderException {
         Objects.requireNonNull(serverId, "serverId");

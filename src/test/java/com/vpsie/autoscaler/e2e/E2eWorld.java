@@ -80,6 +80,7 @@ final class E2eWorld implements AutoCloseable {
     /** The NodeGroup's and the simulator group's name (the provider matches them by name). */
     final String group;
     final VpsieSimulator vpsie;
+    /** The simulator group made for the NodeGroup, or -1 in a world that leaves making it to the controller. */
     final long simGroupId;
     final ControllerAccess access;
     /** Null when the controller runs as admin. */
@@ -98,8 +99,8 @@ final class E2eWorld implements AutoCloseable {
         Awaitility.setDefaultFailFastCondition(E2eWorld::failOnNewDenials);
     }
 
-    private E2eWorld(KubeControlPlane kube, String prefix, Duration readyAfter, ControllerAccess access)
-            throws IOException {
+    private E2eWorld(KubeControlPlane kube, String prefix, Duration readyAfter, ControllerAccess access,
+                     boolean withVpsieGroup) throws IOException {
         this.kube = kube;
         this.client = kube.client();
         this.ns = kube.createNamespace(prefix);
@@ -107,7 +108,7 @@ final class E2eWorld implements AutoCloseable {
         this.access = access;
         vpsie = new VpsieSimulator(Clock.systemUTC()).acceptStaticToken(TOKEN);
         vpsie.cloud().addCluster(CLUSTER, "e2e", DATACENTER).addStandardOffers(DATACENTER).readyAfter(readyAfter);
-        simGroupId = vpsie.cloud().addGroup(CLUSTER, group, OFFERING);
+        simGroupId = withVpsieGroup ? vpsie.cloud().addGroup(CLUSTER, group, OFFERING) : -1;
         vpsie.start(0);
         kubeletClient = kube.newClient();
         kubelets = new SimulatedKubelets(kubeletClient, new SimulatorMachines(vpsie.cloud(), "vpsie://"),
@@ -138,8 +139,18 @@ final class E2eWorld implements AutoCloseable {
     }
 
     static E2eWorld start(KubeControlPlane kube, String prefix, Duration readyAfter, ControllerAccess access) {
+        return start(kube, prefix, readyAfter, access, true);
+    }
+
+    /** A world whose VPSie cluster has no node group yet: the controller has to make the NodeGroup's. */
+    static E2eWorld startWithoutVpsieGroup(KubeControlPlane kube, String prefix, Duration readyAfter) {
+        return start(kube, prefix, readyAfter, ControllerAccess.chartRbac(), false);
+    }
+
+    private static E2eWorld start(KubeControlPlane kube, String prefix, Duration readyAfter, ControllerAccess access,
+                                  boolean withVpsieGroup) {
         try {
-            E2eWorld world = new E2eWorld(kube, prefix, readyAfter, access);
+            E2eWorld world = new E2eWorld(kube, prefix, readyAfter, access, withVpsieGroup);
             world.kubelets.start(200);
             return world;
         } catch (IOException e) {

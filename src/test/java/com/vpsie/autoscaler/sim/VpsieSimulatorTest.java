@@ -373,4 +373,55 @@ class VpsieSimulatorTest {
         assertThat(send("POST", "/auth/from/api", form, "Content-Type", "application/x-www-form-urlencoded")
                 .statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void createsNodeGroupsThatListAfterTheLagSizeTheirServersAndAllowDuplicateNames() throws Exception {
+        sim.listingLag(Duration.ofSeconds(5));
+        String body = "{\"clusterIdentifier\": \"" + CLUSTER + "\", \"groupName\": \"big\", \"KubeSizeID\": 4}";
+        ok(send("POST", "/k8s/cluster/add/group", body, "Vpsie-Auth", "tok-1"));
+        ok(send("POST", "/k8s/cluster/add/group", body, "Vpsie-Auth", "tok-1"));
+
+        assertThat(sim.cloud().groupsNamed(CLUSTER, "big")).as("VPSie does not refuse a second name").hasSize(2);
+        assertThat(get("/k8s/node/groups/byClusterId/" + CLUSTER)).extracting(g -> g.path("group_name").asText())
+                .as("new groups are not listed yet").containsExactly("workers");
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(get("/k8s/node/groups/byClusterId/" + CLUSTER)).extracting(g -> g.path("group_name").asText())
+                .containsExactly("workers", "big", "big");
+
+        long big = sim.cloud().groupsNamed(CLUSTER, "big").get(0);
+        ok(send("POST", "/k8s/cluster/byId/" + CLUSTER + "/add/slave/group/" + big, null, "Vpsie-Auth", "tok-1"));
+        assertThat(sim.cloud().workers(CLUSTER, big)).extracting(SimNode::boxsizeId).containsExactly("4");
+    }
+
+    @Test
+    void refusesAGroupOfASizeNotOfferedAndDeletesOnlyEmptyGroups() throws Exception {
+        HttpResponse<String> unknownSize = send("POST", "/k8s/cluster/add/group", "{\"clusterIdentifier\": \""
+                + CLUSTER + "\", \"groupName\": \"odd\", \"KubeSizeID\": 99}", "Vpsie-Auth", "tok-1");
+        assertThat(unknownSize.statusCode()).isEqualTo(400);
+        assertThat(sim.cloud().groupsNamed(CLUSTER, "odd")).isEmpty();
+
+        sim.cloud().addExistingWorker(CLUSTER, group);
+        HttpResponse<String> busy = send("DELETE", "/k8s/node/group/" + group, null, "Vpsie-Auth", "tok-1");
+        assertThat(busy.statusCode()).isEqualTo(400);
+        assertThat(busy.body()).contains("still has nodes");
+
+        long spare = sim.cloud().addGroup(CLUSTER, "spare", "1");
+        ok(send("DELETE", "/k8s/node/group/" + spare, null, "Vpsie-Auth", "tok-1"));
+        assertThat(sim.cloud().groupSize(spare)).isNull();
+        assertThat(send("DELETE", "/k8s/node/group/" + spare, null, "Vpsie-Auth", "tok-1").statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void groupEndpointsTakeInjectedFaultsLikeTheRest() throws Exception {
+        sim.injectFault(SimEndpoint.ADD_GROUP, Fault.status(503).actionFirst());
+        HttpResponse<String> failed = send("POST", "/k8s/cluster/add/group", "{\"clusterIdentifier\": \"" + CLUSTER
+                + "\", \"groupName\": \"made-anyway\", \"KubeSizeID\": 1}", "Vpsie-Auth", "tok-1");
+        assertThat(failed.statusCode()).isEqualTo(503);
+        assertThat(sim.cloud().groupsNamed(CLUSTER, "made-anyway")).as("the effect happened before the 503")
+                .hasSize(1);
+        sim.setFault(SimEndpoint.DELETE_GROUP, Fault.status(500));
+        assertThat(send("DELETE", "/k8s/node/group/" + group, null, "Vpsie-Auth", "tok-1").statusCode())
+                .isEqualTo(500);
+    }
 }

@@ -202,7 +202,8 @@ public final class Controller implements AutoCloseable {
         reconciler.retainNodes(live);
     }
 
-    private static String key(NodeGroup g) {
+    /** {@code namespace/name}: what per-group state is keyed by, since names repeat across namespaces. */
+    static String key(NodeGroup g) {
         return g.getMetadata().getNamespace() + "/" + g.getMetadata().getName();
     }
 

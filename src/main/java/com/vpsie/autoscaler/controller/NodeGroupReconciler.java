@@ -69,7 +69,7 @@ public final class NodeGroupReconciler {
     /** Nodes whose provisioning time was already recorded; cleaned when they go. */
     private final Set<String> provisionedSeen = ConcurrentHashMap.newKeySet();
     /**
-     * Per group, when this process first saw each of its open create requests: a request inherited from an earlier
+     * Per group ("namespace/name"), when this process first saw each of its open create requests: a request inherited from an earlier
      * leader is given up only after this process has watched the listing for it for the settle time.
      */
     private final Map<String, Map<String, Instant>> requestsWatchedSince = new ConcurrentHashMap<>();
@@ -101,7 +101,7 @@ public final class NodeGroupReconciler {
         String name = key.substring(key.indexOf('/') + 1);
         NodeGroup group = cache.nodeGroup(namespace, name);
         if (group == null) {
-            forget(name);
+            forget(key, name);
             provider.forgetGroup(key);
             return null;
         }
@@ -247,7 +247,7 @@ public final class NodeGroupReconciler {
         }
         if (!timedOut.isEmpty()) {
             // one failed scale-up, however many of its servers timed out together
-            backoff.failed(seen.group().getMetadata().getName(), "ScaleUpTimedOut", now);
+            backoff.failed(Controller.key(seen.group()), "ScaleUpTimedOut", now);
         }
         return outcome.group() != null ? outcome.group() : seen.group();
     }
@@ -367,9 +367,10 @@ public final class NodeGroupReconciler {
             return CreateRound.NONE;
         }
         String name = group.getMetadata().getName();
-        if (backoff.backedOff(name, now) && active >= spec.getMinNodes()) {
+        String key = Controller.key(group);
+        if (backoff.backedOff(key, now) && active >= spec.getMinNodes()) {
             LOG.info("NodeGroup {} is backed off after {}; not creating {} server(s) now", seen.target().key(),
-                    backoff.reason(name, now), missing);
+                    backoff.reason(key, now), missing);
             return CreateRound.NONE;
         }
         String offering = spec.getPreferredInstanceType() != null && !spec.getPreferredInstanceType().isBlank()
@@ -395,7 +396,7 @@ public final class NodeGroupReconciler {
                     seen.target().key());
             return CreateRound.NONE;
         }
-        Map<String, Instant> since = requestsWatchedSince.computeIfAbsent(name, n -> new ConcurrentHashMap<>());
+        Map<String, Instant> since = requestsWatchedSince.computeIfAbsent(key, n -> new ConcurrentHashMap<>());
         requests.forEach(r -> since.put(r.getRequestID(), now));
         Map<String, CreateOutcome> outcomes = new LinkedHashMap<>();
         Set<String> dropped = new HashSet<>();
@@ -449,7 +450,7 @@ public final class NodeGroupReconciler {
             metrics.nodeProvisioningFailed(seen.group().getMetadata().getName(), "TimedOut");
         }
         if (!settled.timedOut().isEmpty()) {
-            backoff.failed(seen.group().getMetadata().getName(), "ScaleUpTimedOut", now);
+            backoff.failed(Controller.key(seen.group()), "ScaleUpTimedOut", now);
         }
     }
 
@@ -471,7 +472,7 @@ public final class NodeGroupReconciler {
         seen.servers().forEach(s -> stillThere.add(nameOf(seen, s)));
         int registered = seen.nodes().size();
         int readyNodes = (int) seen.nodes().stream().filter(NodeGroupReconciler::ready).count();
-        String backedOff = backoff.reason(group.getMetadata().getName(), now);
+        String backedOff = backoff.reason(Controller.key(group), now);
         StatusWriter.Outcome outcome = statusWriter.update(ns(group), group.getMetadata().getName(), group, s -> {
             int desired = clamp(currentDesired(s, seen), spec.getMinNodes(), spec.getMaxNodes());
             Set<String> released = namesWithStatus(s, DELETING);
@@ -586,7 +587,7 @@ public final class NodeGroupReconciler {
     private void markProviderError(NodeGroup group, ProviderException e) {
         String reason = providerErrorReason(e);
         if (e instanceof ProviderException.Terminal) {
-            backoff.failed(group.getMetadata().getName(), reason, clock.instant());
+            backoff.failed(Controller.key(group), reason, clock.instant());
         }
         statusWriter.update(ns(group), group.getMetadata().getName(), group, s -> {
             s.setConditions(replaceCondition(s.getConditions(), new NodeGroupCondition(NodeGroupCondition.TYPE_ERROR,
@@ -631,25 +632,30 @@ public final class NodeGroupReconciler {
             group.getStatus().getNodes().stream().filter(PendingCreates::isPending)
                     .forEach(e -> open.add(e.getRequestID()));
         }
-        String name = group.getMetadata().getName();
+        String key = Controller.key(group);
         if (open.isEmpty()) {
-            requestsWatchedSince.remove(name);
+            requestsWatchedSince.remove(key);
             return;
         }
-        Map<String, Instant> since = requestsWatchedSince.computeIfAbsent(name, n -> new ConcurrentHashMap<>());
+        Map<String, Instant> since = requestsWatchedSince.computeIfAbsent(key, n -> new ConcurrentHashMap<>());
         since.keySet().retainAll(open);
         open.forEach(id -> since.putIfAbsent(id, now));
     }
 
     private Map<String, Instant> watched(NodeGroup group) {
-        return requestsWatchedSince.getOrDefault(group.getMetadata().getName(), Map.of());
+        return requestsWatchedSince.getOrDefault(Controller.key(group), Map.of());
     }
 
-    /** Drops every piece of state kept for a group that is gone. */
-    private void forget(String group) {
-        requestsWatchedSince.remove(group);
-        backoff.forget(group);
-        metrics.forgetNodeGroup(group);
+    /**
+     * Drops every piece of state kept for the group {@code key} ("namespace/name") that is gone. Its series are
+     * labelled by name alone, so they stay while a same-named group of another namespace is still managed here.
+     */
+    private void forget(String key, String name) {
+        requestsWatchedSince.remove(key);
+        backoff.forget(key);
+        if (cache.nodeGroups().stream().noneMatch(g -> name.equals(g.getMetadata().getName()))) {
+            metrics.forgetNodeGroup(name);
+        }
     }
 
     /** Forgets per-node state of nodes that no longer exist. */

@@ -51,7 +51,7 @@ public final class SnapshotFactory {
         this.provider = provider;
     }
 
-    /** {@code backedOff} tells whether a group (by name) may not scale up now. */
+    /** {@code backedOff} tells whether a group (by "namespace/name") may not scale up now. */
     public ClusterSnapshot build(Instant now, BiPredicate<String, Instant> backedOff) {
         TreeSet<String> datacenters = new TreeSet<>();
         for (NodeGroup g : cache.nodeGroups()) {
@@ -69,7 +69,7 @@ public final class SnapshotFactory {
 
     /**
      * The snapshot of these objects: invalid NodeGroups and same-named ones are left out, groups that
-     * {@code scaleUpHeld} names take part without scale-up, and objects that cannot be converted are
+     * {@code scaleUpHeld} names (by "namespace/name") take part without scale-up, and objects that cannot be converted are
      * left out with a warning. Shared by the controller (informer caches) and {@code plan} (a live list).
      */
     public static ClusterSnapshot assemble(List<NodeGroup> nodeGroups, List<Node> nodeList, List<Pod> podList,
@@ -78,7 +78,7 @@ public final class SnapshotFactory {
                                            Predicate<String> scaleUpHeld, Consumer<String> warn) {
         Map<String, NodeGroupInfo> byName = new LinkedHashMap<>();
         for (NodeGroup g : nodeGroups) {
-            String key = g.getMetadata().getNamespace() + "/" + g.getMetadata().getName();
+            String key = Controller.key(g);
             List<FieldError> problems = NodeGroupValidation.validate(g);
             if (!problems.isEmpty()) {
                 warn.accept("NodeGroup " + key + " left out, it is invalid: " + problems.get(0));
@@ -91,7 +91,7 @@ public final class SnapshotFactory {
                 byName.put(info.name(), null);
                 continue;
             }
-            byName.put(info.name(), scaleUpHeld.test(info.name()) ? withoutScaleUp(info) : info);
+            byName.put(info.name(), scaleUpHeld.test(key) ? withoutScaleUp(info) : info);
         }
         List<NodeGroupInfo> groups = new ArrayList<>();
         byName.values().stream().filter(i -> i != null).forEach(groups::add);

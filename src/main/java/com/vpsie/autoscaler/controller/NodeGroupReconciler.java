@@ -73,6 +73,8 @@ public final class NodeGroupReconciler {
      * leader is given up only after this process has watched the listing for it for the settle time.
      */
     private final Map<String, Map<String, Instant>> requestsWatchedSince = new ConcurrentHashMap<>();
+    /** Per group ("namespace/name"), the generation whose ignored fields have been announced by an Event. */
+    private final Map<String, Long> ignoredFieldsAnnounced = new ConcurrentHashMap<>();
 
     public NodeGroupReconciler(ClusterCache cache, KubernetesClient client, CloudProvider provider,
                                StatusWriter statusWriter, EventRecorder events, AutoscalerMetrics metrics,
@@ -124,6 +126,7 @@ public final class NodeGroupReconciler {
             markInvalid(group, problems);
             return null;
         }
+        announceIgnoredFields(group);
         Observed seen;
         try {
             seen = observe(group);
@@ -169,6 +172,22 @@ public final class NodeGroupReconciler {
             s.setObservedGeneration(group.getMetadata().getGeneration());
             return s;
         });
+    }
+
+    /** One Event per generation naming the fields nothing uses; the status carries them as a condition. */
+    private void announceIgnoredFields(NodeGroup group) {
+        String key = Controller.key(group);
+        List<String> ignored = IgnoredSpecFields.of(group.getSpec());
+        if (ignored.isEmpty()) {
+            ignoredFieldsAnnounced.remove(key);
+            return;
+        }
+        Long generation = group.getMetadata().getGeneration() == null ? 0L : group.getMetadata().getGeneration();
+        if (generation.equals(ignoredFieldsAnnounced.put(key, generation))) {
+            return;
+        }
+        LOG.info("NodeGroup {}: {}", key, IgnoredSpecFields.message(ignored));
+        events.warning(ref(group), IgnoredSpecFields.REASON, IgnoredSpecFields.message(ignored));
     }
 
     // ---- step: observe ----
@@ -473,6 +492,7 @@ public final class NodeGroupReconciler {
         int registered = seen.nodes().size();
         int readyNodes = (int) seen.nodes().stream().filter(NodeGroupReconciler::ready).count();
         String backedOff = backoff.reason(Controller.key(group), now);
+        List<String> ignored = IgnoredSpecFields.of(spec);
         StatusWriter.Outcome outcome = statusWriter.update(ns(group), group.getMetadata().getName(), group, s -> {
             int desired = clamp(currentDesired(s, seen), spec.getMinNodes(), spec.getMaxNodes());
             Set<String> released = namesWithStatus(s, DELETING);
@@ -524,6 +544,10 @@ public final class NodeGroupReconciler {
                     : new NodeGroupCondition(NodeGroupCondition.TYPE_ERROR, NodeGroupCondition.STATUS_FALSE, "NoError", ""));
             conditions.add(capacity(NodeGroupCondition.TYPE_AT_MIN_CAPACITY, desired <= spec.getMinNodes()));
             conditions.add(capacity(NodeGroupCondition.TYPE_AT_MAX_CAPACITY, desired >= spec.getMaxNodes()));
+            if (!ignored.isEmpty()) {
+                conditions.add(new NodeGroupCondition(IgnoredSpecFields.CONDITION_TYPE, NodeGroupCondition.STATUS_TRUE,
+                        IgnoredSpecFields.REASON, IgnoredSpecFields.message(ignored)));
+            }
             s.setConditions(conditions);
             return s;
         });
@@ -652,6 +676,7 @@ public final class NodeGroupReconciler {
      */
     private void forget(String key, String name) {
         requestsWatchedSince.remove(key);
+        ignoredFieldsAnnounced.remove(key);
         backoff.forget(key);
         if (cache.nodeGroups().stream().noneMatch(g -> name.equals(g.getMetadata().getName()))) {
             metrics.forgetNodeGroup(name);

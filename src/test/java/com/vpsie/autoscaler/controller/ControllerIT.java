@@ -20,6 +20,8 @@ import com.vpsie.autoscaler.model.WellKnown;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +54,8 @@ class ControllerIT {
     private final List<String> handedToScaleDown = new CopyOnWriteArrayList<>();
     private AutoscalerMetrics metrics;
     private final Map<Controller, AutoscalerMetrics> metricsOf = new HashMap<>();
+    /** Every Event the controllers record, before the recorder's own de-duplication: "reason Kind/name". */
+    private final List<String> recorded = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() {
@@ -98,9 +102,26 @@ class ControllerIT {
             }
         };
         metrics = new AutoscalerMetrics();
-        Controller c = new Controller(config, kube.client(), cloud,
-                metrics, new KubernetesEventRecorder(kube.client(), Clock.systemUTC(), identity, metrics),
-                snapshots -> recording, Clock.systemUTC());
+        EventRecorder sent = new KubernetesEventRecorder(kube.client(), Clock.systemUTC(), identity, metrics);
+        EventRecorder counted = new EventRecorder() {
+            @Override
+            public void record(InvolvedObject object, Type type, String reason, String message) {
+                recorded.add(reason + " " + object.kind() + "/" + object.name());
+                sent.record(object, type, reason, message);
+            }
+
+            @Override
+            public void forget(InvolvedObject object) {
+                sent.forget(object);
+            }
+
+            @Override
+            public void close() {
+                sent.close();
+            }
+        };
+        Controller c = new Controller(config, kube.client(), cloud, metrics, counted, snapshots -> recording,
+                Clock.systemUTC());
         controllers.add(c);
         metricsOf.put(c, metrics);
         c.start();
@@ -137,6 +158,60 @@ class ControllerIT {
         });
         assertThat(cloud.serversOf("general")).hasSize(2);
         assertThat(cloud.log()).filteredOn(l -> l.startsWith("create")).hasSize(2);
+    }
+
+    @Test
+    void fieldsVpsieCannotTakeGetAConditionAndOneEventPerGenerationAndOtherGroupsNone() throws Exception {
+        NodeGroup extras = ControllerFixtures.group("extras", 1, 3);
+        extras.getSpec().setUserData("#cloud-config\nruncmd: [\"kubeadm join ...\"]\n");
+        extras.getSpec().setTags(List.of("k8s-cluster-prod"));
+        extras.getSpec().setSpotConfig(Map.of("enabled", false)); // switched off: asks for nothing
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(extras).create();
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(ControllerFixtures.group("plain", 1, 3))
+                .create();
+        controller(false, "only");
+
+        // several reconciles of each: the creates, the nodes registering and becoming Ready, and the resyncs
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
+            assertThat(condition(status("extras"), "FieldsIgnored")).isEqualTo("True");
+            assertThat(reconciles("extras")).isGreaterThanOrEqualTo(3);
+            assertThat(reconciles("plain")).isGreaterThanOrEqualTo(3);
+        });
+        // and one more of the same generation: a label changes no generation
+        double before = reconciles("extras");
+        mergePatch("extras", "{\"metadata\":{\"labels\":{\"touched\":\"yes\"}}}");
+        await().atMost(15, TimeUnit.SECONDS).until(() -> reconciles("extras") > before);
+        assertThat(status("extras").getConditions()).filteredOn(c -> c.getType().equals("FieldsIgnored"))
+                .singleElement().satisfies(c -> {
+                    assertThat(c.getReason()).isEqualTo("FieldsIgnored");
+                    assertThat(c.getMessage()).startsWith("spec.tags, spec.userData are accepted but not used");
+                });
+        assertThat(recorded).filteredOn(e -> e.startsWith("FieldsIgnored ")).containsExactly(
+                "FieldsIgnored NodeGroup/extras");
+        assertThat(condition(status("plain"), "FieldsIgnored")).isNull();
+        assertThat(condition(status("extras"), "Ready")).as("the group works as usual").isEqualTo("True");
+
+        // a new generation that still sets them is told once more (the mock, like an API server, bumps
+        // metadata.generation on a spec change only)
+        mergePatch("extras", "{\"spec\":{\"tags\":[\"k8s-cluster-staging\"]}}");
+        await().atMost(15, TimeUnit.SECONDS).until(() -> recorded.stream()
+                .filter(e -> e.startsWith("FieldsIgnored ")).count() == 2);
+
+        // the fields go: so does the condition, and no further Event is sent
+        mergePatch("extras", "{\"spec\":{\"userData\":null,\"tags\":null}}");
+        await().atMost(15, TimeUnit.SECONDS).until(() -> condition(status("extras"), "FieldsIgnored") == null);
+        assertThat(recorded).filteredOn(e -> e.startsWith("FieldsIgnored ")).hasSize(2);
+    }
+
+    /** A merge patch without a resourceVersion, so the controller's concurrent status writes cannot make it fail. */
+    private void mergePatch(String group, String patch) {
+        kube.client().resources(NodeGroup.class).inNamespace("test").withName(group)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    }
+
+    private double reconciles(String group) {
+        var c = metrics.registry().find("vpsie.autoscaler.controller.reconcile").tag("nodegroup", group).counter();
+        return c == null ? 0 : c.count();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package com.vpsie.autoscaler.controller;
 
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupSpec;
+import com.vpsie.autoscaler.api.v1alpha1.ScaleUpPolicySpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -10,7 +11,9 @@ import java.util.Map;
  * The NodeGroup fields that are accepted, so the Go VPSie autoscaler's manifests apply unchanged, but not acted
  * on. VPSie's add-worker call ({@code POST .../add/slave/group/{groupId}}) carries no server settings: a new
  * server is built from its VPSie node group, so image, Kubernetes version, project, SSH keys, tags, notes and
- * cloud-init set here never reach it. Spot, multi-region and cost options are not implemented. A user who set
+ * cloud-init set here never reach it. Scale-up follows pending pods, as cluster-autoscaler's does, so the scale-up
+ * thresholds and window are not used either (reported only when changed from their defaults, which the API server
+ * fills in). Spot, multi-region and cost options are not implemented. A user who set
  * them must be told, since a manifest that says {@code userData} joins the node would otherwise be believed.
  */
 final class IgnoredSpecFields {
@@ -36,6 +39,14 @@ final class IgnoredSpecFields {
         addIfSet(out, "tags", spec.getTags());
         addIfSet(out, "notes", spec.getNotes());
         addIfSet(out, "userData", spec.getUserData());
+        ScaleUpPolicySpec up = spec.getScaleUpPolicy();
+        if (up != null) {
+            addIfChanged(out, "scaleUpPolicy.stabilizationWindowSeconds", up.getStabilizationWindowSeconds(),
+                    ScaleUpPolicySpec.DEFAULT_STABILIZATION_WINDOW_SECONDS);
+            addIfChanged(out, "scaleUpPolicy.cpuThreshold", up.getCpuThreshold(), ScaleUpPolicySpec.DEFAULT_CPU_THRESHOLD);
+            addIfChanged(out, "scaleUpPolicy.memoryThreshold", up.getMemoryThreshold(),
+                    ScaleUpPolicySpec.DEFAULT_MEMORY_THRESHOLD);
+        }
         addIfSet(out, "spotConfig", spec.getSpotConfig());
         addIfSet(out, "multiRegion", spec.getMultiRegion());
         addIfSet(out, "costOptimization", spec.getCostOptimization());
@@ -45,7 +56,14 @@ final class IgnoredSpecFields {
     static String message(List<String> fields) {
         return String.join(", ", fields) + (fields.size() == 1 ? " is" : " are") + " accepted but not used: "
                 + "VPSie's add-worker call takes no server settings, so new servers get those of the VPSie node "
-                + "group; spot, multi-region and cost options are not implemented";
+                + "group; scale-up follows pending pods, not scaleUpPolicy thresholds; spot, multi-region and cost "
+                + "options are not implemented";
+    }
+
+    private static void addIfChanged(List<String> out, String field, Integer value, int byDefault) {
+        if (value != null && value != byDefault) {
+            out.add("spec." + field);
+        }
     }
 
     private static void addIfSet(List<String> out, String field, Object value) {

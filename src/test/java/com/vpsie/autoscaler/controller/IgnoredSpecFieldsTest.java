@@ -3,6 +3,7 @@ package com.vpsie.autoscaler.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupSpec;
+import com.vpsie.autoscaler.api.v1alpha1.ScaleUpPolicySpec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,9 @@ class IgnoredSpecFieldsTest {
     void everyFieldTheAddWorkerCallCannotCarryIsNamedInTheCrdsOrder() {
         NodeGroupSpec spec = ControllerFixtures.group("g", 0, 1).getSpec();
         spec.setUserData("#cloud-config");
+        ScaleUpPolicySpec up = new ScaleUpPolicySpec();
+        up.setCpuThreshold(60);
+        spec.setScaleUpPolicy(up);
         spec.setSshKeyIDs(List.of("ops"));
         spec.setTags(List.of("prod"));
         spec.setOsImageID("ubuntu-24.04");
@@ -24,7 +28,7 @@ class IgnoredSpecFieldsTest {
         spec.setCostOptimization(Map.of("enabled", true));
 
         assertThat(IgnoredSpecFields.of(spec)).containsExactly("spec.project", "spec.kubernetesVersion",
-                "spec.osImageID", "spec.sshKeyIDs", "spec.tags", "spec.notes", "spec.userData", "spec.spotConfig",
+                "spec.osImageID", "spec.sshKeyIDs", "spec.tags", "spec.notes", "spec.userData", "spec.scaleUpPolicy.cpuThreshold", "spec.spotConfig",
                 "spec.multiRegion", "spec.costOptimization");
     }
 
@@ -38,6 +42,7 @@ class IgnoredSpecFieldsTest {
         spec.setResourceIdentifier("cluster-uuid");
         spec.setKubeSizeID(3);
         spec.setLabels(Map.of("workload", "general"));
+        spec.setScaleUpPolicy(new ScaleUpPolicySpec()); // the defaults the API server fills in
 
         assertThat(IgnoredSpecFields.of(spec)).isEmpty();
         assertThat(IgnoredSpecFields.of(null)).isEmpty();

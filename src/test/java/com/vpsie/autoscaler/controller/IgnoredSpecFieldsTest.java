@@ -2,8 +2,15 @@ package com.vpsie.autoscaler.controller;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupSpec;
 import com.vpsie.autoscaler.api.v1alpha1.ScaleUpPolicySpec;
+import java.io.File;
+import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -54,5 +61,20 @@ class IgnoredSpecFieldsTest {
                 + "used: VPSie's add-worker call takes no server settings");
         assertThat(IgnoredSpecFields.message(List.of("spec.tags", "spec.userData")))
                 .startsWith("spec.tags, spec.userData are accepted");
+    }
+
+    @Test
+    void theExampleManifestsSayWhatTheConditionWillSay() throws IOException {
+        Map<String, List<String>> ignored = new LinkedHashMap<>();
+        try (MappingIterator<NodeGroup> docs = new ObjectMapper(new YAMLFactory()).readerFor(NodeGroup.class)
+                .readValues(new File("examples/nodegroups.yaml"))) {
+            while (docs.hasNext()) {
+                NodeGroup g = docs.next();
+                ignored.put(g.getMetadata().getName(), IgnoredSpecFields.of(g.getSpec()));
+            }
+        }
+
+        assertThat(ignored).containsOnly(Map.entry("general", List.of()), Map.entry("highmem", List.of()),
+                Map.entry("gpu", List.of("spec.osImageID", "spec.tags", "spec.userData")));
     }
 }

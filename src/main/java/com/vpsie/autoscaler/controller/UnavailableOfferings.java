@@ -17,8 +17,6 @@ import java.util.Objects;
  */
 public final class UnavailableOfferings {
 
-    /** Karpenter's TTL for its unavailable-offerings cache. */
-    public static final Duration DEFAULT_TTL = Duration.ofMinutes(3);
     /** More (datacenter, offering) pairs than any account uses; past it the entry expiring first goes. */
     static final int MAX_ENTRIES = 1024;
 

@@ -3,21 +3,10 @@ package com.vpsie.autoscaler.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupCondition;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupStatus;
-import com.vpsie.autoscaler.config.ControllerConfig;
 import com.vpsie.autoscaler.sim.SimEndpoint;
 import com.vpsie.autoscaler.sim.SimRequest;
-import com.vpsie.autoscaler.sim.SimulatedKubelets;
-import com.vpsie.autoscaler.sim.SimulatorMachines;
-import com.vpsie.autoscaler.sim.VpsieSimulator;
-import com.vpsie.autoscaler.sim.kube.StrictMockServer;
-import io.fabric8.kubernetes.api.model.SecretBuilder;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,9 +32,7 @@ class OutOfCapacityFallbackIT {
     private static final Logger LOG = LoggerFactory.getLogger(OutOfCapacityFallbackIT.class);
     private static final Duration SCAN_INTERVAL = Duration.ofSeconds(30);
 
-    private StrictMockServer kube;
-    private VpsieSimulator vpsie;
-    private SimulatedKubelets kubelets;
+    private SimulatedRunWorld world;
     private ControllerApp app;
     private long smallGroupId;
     private long largeGroupId;
@@ -55,23 +42,10 @@ class OutOfCapacityFallbackIT {
 
     @BeforeEach
     void start() throws Exception {
-        kube = StrictMockServer.start();
-        vpsie = new VpsieSimulator(Clock.systemUTC()).acceptStaticToken("sim-token");
-        vpsie.cloud().addCluster("cluster-1", "demo", "dc1").addStandardOffers("dc1")
-                .readyAfter(Duration.ofMillis(300)).outOfStock("dc1", "1", true);
-        smallGroupId = vpsie.cloud().addGroup("cluster-1", "small", "1");
-        largeGroupId = vpsie.cloud().addGroup("cluster-1", "large", "2");
-        vpsie.start(0);
-        kubelets = new SimulatedKubelets(kube.client(), new SimulatorMachines(vpsie.cloud(), "vpsie://"),
-                Clock.systemUTC());
-        kubelets.start(100);
-        kube.client().secrets().inNamespace("test").resource(new SecretBuilder().withNewMetadata()
-                .withName("vpsie-credentials").endMetadata().addToStringData("token", "sim-token").build()).create();
-        for (String[] g : new String[][] {{"small", "1"}, {"large", "2"}}) {
-            NodeGroup group = ControllerFixtures.group(g[0], 0, 3);
-            group.getSpec().setOfferingIDs(List.of(g[1]));
-            kube.client().resources(NodeGroup.class).inNamespace("test").resource(group).create();
-        }
+        world = SimulatedRunWorld.start();
+        world.vpsie.cloud().outOfStock(SimulatedRunWorld.DATACENTER, "1", true);
+        smallGroupId = world.addGroup("small", "1", 0, 3);
+        largeGroupId = world.addGroup("large", "2", 0, 3);
     }
 
     @AfterEach
@@ -79,35 +53,30 @@ class OutOfCapacityFallbackIT {
         if (app != null) {
             app.close();
         }
-        kubelets.close();
-        vpsie.stop();
-        kube.close();
+        world.close();
     }
 
     @Test
     void aSizeOutOfStockFallsBackToTheOtherGroupInTheNextPass() throws Exception {
-        Path kubeconfig = kube.writeKubeconfig(dir.resolve("kubeconfig"), "test");
-        ControllerConfig config = ControllerFixtures.runConfig(kubeconfig, vpsie.baseUrl(), SCAN_INTERVAL, false,
-                "stock-it").withUnavailableOfferingsTtl(Duration.ofMinutes(3));
-        app = ControllerApp.start(config, Clock.systemUTC());
+        app = ControllerApp.start(world.config(dir, SCAN_INTERVAL, "stock-it"), Clock.systemUTC());
         // 1 cpu fits both sizes; least-waste prefers the 2-cpu size of group "small", which VPSie has run out of
-        kube.client().pods().inNamespace("test").resource(ControllerFixtures.unschedulablePod("web-1", "1", "1Gi"))
-                .create();
+        world.kube.client().pods().inNamespace("test")
+                .resource(ControllerFixtures.unschedulablePod("web-1", "1", "1Gi")).create();
 
         await().atMost(90, TimeUnit.SECONDS).untilAsserted(() -> {
-            assertThat(vpsie.cloud().workers("cluster-1", largeGroupId)).hasSize(1);
-            assertThat(status("large").getReadyNodes()).isEqualTo(1);
+            assertThat(world.vpsie.cloud().workers(SimulatedRunWorld.CLUSTER, largeGroupId)).hasSize(1);
+            assertThat(world.status("large").getReadyNodes()).isEqualTo(1);
         });
         SimRequest refused = addCalls(smallGroupId).get(0);
         SimRequest fallback = addCalls(largeGroupId).get(0);
-        Duration timeToFallback = Duration.between(refused.at(), fallback.at());
         LOG.info("time-to-fallback: {} ms from VPSie's refusal of size 1 to the add call in group large "
-                + "(scan interval {} s)", timeToFallback.toMillis(), SCAN_INTERVAL.toSeconds());
+                + "(scan interval {} s)", Duration.between(refused.at(), fallback.at()).toMillis(),
+                SCAN_INTERVAL.toSeconds());
 
-        assertThat(vpsie.cloud().workers("cluster-1", smallGroupId)).isEmpty();
+        assertThat(world.vpsie.cloud().workers(SimulatedRunWorld.CLUSTER, smallGroupId)).isEmpty();
         assertThat(addCalls(smallGroupId)).as("the refused size is not asked for again while it is unavailable")
                 .hasSize(1);
-        NodeGroupStatus small = status("small");
+        NodeGroupStatus small = world.status("small");
         assertThat(small.getDesiredNodes()).as("the refused request was given back").isZero();
         assertThat(small.getConditions()).filteredOn(c -> c.getType()
                         .equals(NodeGroupCondition.TYPE_OFFERING_UNAVAILABLE))
@@ -119,27 +88,19 @@ class OutOfCapacityFallbackIT {
         assertThat(small.getConditions()).filteredOn(c -> c.getType().equals(NodeGroupCondition.TYPE_ERROR))
                 .singleElement().satisfies(c -> assertThat(c.getStatus()).as("not a back-off of the group")
                         .isEqualTo(NodeGroupCondition.STATUS_FALSE));
-        assertThat(kube.client().v1().events().inNamespace("test").list().getItems())
+        assertThat(world.kube.client().v1().events().inNamespace("test").list().getItems())
                 .filteredOn(e -> "OfferingUnavailable".equals(e.getReason()))
                 .singleElement().satisfies(e -> {
                     assertThat(e.getInvolvedObject().getName()).isEqualTo("small");
                     assertThat(e.getType()).isEqualTo("Warning");
                 });
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + app.metricsPort() + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(metrics).contains(
+        assertThat(SimulatedRunWorld.metrics(app)).contains(
                 "vpsie_autoscaler_node_provisioning_failures_total{nodegroup=\"small\",reason=\"OutOfCapacity\"} 1.0");
     }
 
     /** Add-worker calls for the VPSie node group, oldest first. */
     private List<SimRequest> addCalls(long groupId) {
-        return vpsie.requests().stream().filter(r -> r.endpoint() == SimEndpoint.ADD_WORKER
+        return world.vpsie.requests().stream().filter(r -> r.endpoint() == SimEndpoint.ADD_WORKER
                 && r.path().endsWith("/group/" + groupId)).toList();
-    }
-
-    private NodeGroupStatus status(String name) {
-        NodeGroup g = kube.client().resources(NodeGroup.class).inNamespace("test").withName(name).get();
-        return g == null ? null : g.getStatus();
     }
 }

@@ -449,6 +449,10 @@ public final class NodeGroupReconciler {
             } catch (ProviderException e) {
                 dropped.add(id); // certainly not made
                 failure = e;
+                if (e instanceof ProviderException.OutOfCapacity) {
+                    // before the status write below, so its OfferingUnavailable condition already says so
+                    unavailable.refused(spec.getDatacenterID(), offering, now);
+                }
             }
         }
         LOG.info("NodeGroup {}: {} add call(s) sent for {} missing server(s)", seen.target().key(), outcomes.size(),
@@ -471,16 +475,16 @@ public final class NodeGroupReconciler {
     }
 
     /**
-     * VPSie refused the size for lack of capacity: the size is skipped in that datacenter for a while (status,
+     * VPSie refused the size for lack of capacity: the size, marked unavailable in that datacenter when refused (status,
      * Event, counter), the refused requests were given back to the desired size, and a pass is asked for at once
      * so their pods are planned on another offering or group instead of waiting out the provisioning timeout.
      */
     private void reportOutOfCapacity(Observed seen, CreateRound round, Instant now) {
         String name = seen.group().getMetadata().getName();
         String datacenter = seen.group().getSpec().getDatacenterID();
-        Instant until = unavailable.refused(datacenter, round.offering(), now);
+        Instant until = unavailable.unavailableUntil(datacenter, round.offering(), now);
         String message = "VPSie has no capacity for offering " + round.offering() + " in datacenter " + datacenter
-                + ": skipping it until " + StatusMerge.format(until) + "; " + round.released()
+                + ": skipping it until " + (until == null ? "unknown" : StatusMerge.format(until)) + "; " + round.released()
                 + " requested node(s) given back for another offering or group (" + round.failure().getMessage() + ")";
         LOG.warn("NodeGroup {}: {}", seen.target().key(), message);
         events.warning(ref(seen.group()), "OfferingUnavailable", message);

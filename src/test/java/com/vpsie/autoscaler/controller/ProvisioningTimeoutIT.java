@@ -92,8 +92,13 @@ class ProvisioningTimeoutIT {
     }
 
     private void createGroup(int min, int max, Integer desired) {
-        NodeGroup g = kube.client().resources(NodeGroup.class).inNamespace("test")
-                .resource(ControllerFixtures.group("general", min, max)).create();
+        createGroup(min, max, desired, List.of("small"));
+    }
+
+    private void createGroup(int min, int max, Integer desired, List<String> offerings) {
+        NodeGroup spec = ControllerFixtures.group("general", min, max);
+        spec.getSpec().setOfferingIDs(offerings);
+        NodeGroup g = kube.client().resources(NodeGroup.class).inNamespace("test").resource(spec).create();
         if (desired != null) {
             new StatusWriter(kube.client(), clock).update("test", "general", g, s -> {
                 s.setDesiredNodes(desired);
@@ -171,6 +176,52 @@ class ProvisioningTimeoutIT {
         assertThat(provisioningFailures("TimedOut")).isZero();
         assertThat(cloud.serversOf("general")).isEmpty();
         assertThat(backoff.backedOff("general", clock.instant())).isTrue();
+    }
+
+    @Test
+    void aSizeRefusedForLackOfCapacityIsGivenBackAndTheGroupsNextOfferingAskedForWithoutABackOff() throws Exception {
+        createGroup(0, 3, 1, List.of("small", "large"));
+        cloud.failNextCreate(new ProviderException.OutOfCapacity("Insufficient resources"));
+
+        reconcile(); // not thrown: nothing to retry with back-off, the planner chooses again
+
+        assertThat(cloud.serversOf("general")).isEmpty();
+        assertThat(status().getDesiredNodes()).as("the refused request given back").isZero();
+        assertThat(status().getNodes()).as("no request left open").isNullOrEmpty();
+        assertThat(status().getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("OfferingUnavailable");
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getMessage()).isEqualTo("offering small out of capacity in datacenter dc1 until "
+                    + "2026-11-22T12:03:00Z");
+        });
+        assertThat(events).contains("OfferingUnavailable general");
+        assertThat(provisioningFailures("OutOfCapacity")).isEqualTo(1);
+        assertThat(provisioningFailures("ProviderRejected")).isZero();
+        assertThat(backoff.backedOff("general", clock.instant())).isFalse();
+
+        // the next pass asks again: the group's other offering is used while "small" is unavailable
+        setDesired(1);
+        reconcile();
+        assertThat(cloud.serversOf("general")).extracting(ProviderServer::offeringId).containsExactly("large");
+
+        // once the entry has expired, the preferred offering is asked for again and the condition clears
+        clock.advance(Duration.ofMinutes(3));
+        setDesired(2);
+        reconcile();
+        assertThat(cloud.serversOf("general")).extracting(ProviderServer::offeringId)
+                .containsExactlyInAnyOrder("large", "small");
+        assertThat(status().getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("OfferingUnavailable");
+            assertThat(c.getStatus()).isEqualTo("False");
+        });
+    }
+
+    private void setDesired(int desired) {
+        new StatusWriter(kube.client(), clock).update("test", "general", null, s -> {
+            s.setDesiredNodes(desired);
+            return s;
+        });
+        await().until(() -> cache.nodeGroup("test", "general").getStatus().getDesiredNodes() == desired);
     }
 
     private double provisioningFailures(String reason) {

@@ -475,9 +475,10 @@ public final class NodeGroupReconciler {
     }
 
     /**
-     * VPSie refused the size for lack of capacity: the size, marked unavailable in that datacenter when refused (status,
-     * Event, counter), the refused requests were given back to the desired size, and a pass is asked for at once
-     * so their pods are planned on another offering or group instead of waiting out the provisioning timeout.
+     * VPSie refused the size for lack of capacity. The size was marked unavailable in that datacenter when refused and
+     * the refused requests given back to the desired size (in the status write); this tells it (Event, counter) and
+     * asks for a pass at once, so their pods are planned on another offering or group instead of waiting out the
+     * provisioning timeout.
      */
     private void reportOutOfCapacity(Observed seen, CreateRound round, Instant now) {
         String name = seen.group().getMetadata().getName();

@@ -38,6 +38,7 @@ import java.util.List;
  * @param logFormat "json", "text" or "auto" (JSON when stdout is not a terminal)
  * @param planner the decision core's settings
  * @param plannerConfigFile where {@code planner} came from, or null for defaults
+ * @param unavailableOfferingsTtl how long a size refused for lack of capacity in a datacenter is skipped there
  */
 public record ControllerConfig(
         Path kubeconfig,
@@ -67,10 +68,41 @@ public record ControllerConfig(
         Duration shutdownGracePeriod,
         String logFormat,
         PlannerSettings planner,
-        Path plannerConfigFile) {
+        Path plannerConfigFile,
+        Duration unavailableOfferingsTtl) {
 
     public ControllerConfig {
         namespaces = List.copyOf(namespaces);
+        unavailableOfferingsTtl = unavailableOfferingsTtl == null ? DEFAULT_UNAVAILABLE_OFFERINGS_TTL
+                : unavailableOfferingsTtl;
+    }
+
+    /** Karpenter keeps its unavailable-offerings cache this long. */
+    public static final Duration DEFAULT_UNAVAILABLE_OFFERINGS_TTL = Duration.ofMinutes(3);
+
+    /** Without the unavailable-offerings TTL: Karpenter's 3 minutes. */
+    public ControllerConfig(Path kubeconfig, List<String> namespaces, Duration scanInterval, boolean leaderElect,
+                            String leaseName, String leaseNamespace, String identity, Duration leaseDuration,
+                            Duration renewDeadline, Duration retryPeriod, int metricsPort, int workers,
+                            String provider, String vpsieSecretName, String vpsieSecretNamespace, String vpsieBaseUrl,
+                            StaticTokenAuth vpsieTokenAuth, String defaultClusterId, Duration provisioningTimeout,
+                            Duration maxGracefulTermination, Duration maxPodEvictionTime, int maxEmptyBulkDelete,
+                            int maxDrainParallelism, Duration scaleDownFailureCooldown, Duration shutdownGracePeriod,
+                            String logFormat, PlannerSettings planner, Path plannerConfigFile) {
+        this(kubeconfig, namespaces, scanInterval, leaderElect, leaseName, leaseNamespace, identity, leaseDuration,
+                renewDeadline, retryPeriod, metricsPort, workers, provider, vpsieSecretName, vpsieSecretNamespace,
+                vpsieBaseUrl, vpsieTokenAuth, defaultClusterId, provisioningTimeout, maxGracefulTermination,
+                maxPodEvictionTime, maxEmptyBulkDelete, maxDrainParallelism, scaleDownFailureCooldown,
+                shutdownGracePeriod, logFormat, planner, plannerConfigFile, null);
+    }
+
+    /** The same configuration with another unavailable-offerings TTL. */
+    public ControllerConfig withUnavailableOfferingsTtl(Duration ttl) {
+        return new ControllerConfig(kubeconfig, namespaces, scanInterval, leaderElect, leaseName, leaseNamespace,
+                identity, leaseDuration, renewDeadline, retryPeriod, metricsPort, workers, provider, vpsieSecretName,
+                vpsieSecretNamespace, vpsieBaseUrl, vpsieTokenAuth, defaultClusterId, provisioningTimeout,
+                maxGracefulTermination, maxPodEvictionTime, maxEmptyBulkDelete, maxDrainParallelism,
+                scaleDownFailureCooldown, shutdownGracePeriod, logFormat, planner, plannerConfigFile, ttl);
     }
 
     /** The defaults `run --help` documents; tests start from these. */

@@ -129,6 +129,16 @@ public final class AutoscalingLoop {
         batcher.podArrived(clock.instant());
     }
 
+    /**
+     * Asks for a pass soon, without waiting for the scan interval: the cloud refused a size for lack of capacity and
+     * gave the group's requested nodes back, so their pods need another offering or group now. It joins the pending
+     * pod batch, so the pass runs about a second later, by when the informer has the group's lowered desired size
+     * (a pass on the stale size would wait for nodes that will not come, until the next periodic pass).
+     */
+    public void requestPass() {
+        batcher.podArrived(clock.instant());
+    }
+
     static boolean unschedulable(Pod pod) {
         if (pod instanceof CachedPod cached) {
             return cached.unschedulable();

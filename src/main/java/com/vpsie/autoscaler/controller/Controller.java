@@ -52,6 +52,7 @@ public final class Controller implements AutoCloseable {
     private final ScaleDownActuator scaleDown;
     private final LoopLiveness liveness;
     private final GroupBackoff backoff;
+    private final UnavailableOfferings unavailable;
 
     private final Object leadershipLock = new Object();
     private WorkQueue<String> queue;
@@ -78,10 +79,11 @@ public final class Controller implements AutoCloseable {
         this.liveness = new LoopLiveness(clock, metrics);
         this.backoff = GroupBackoff.clusterAutoscalerDefaults();
         StatusWriter statusWriter = new StatusWriter(client, clock);
-        SnapshotFactory snapshots = new SnapshotFactory(cache, provider);
+        this.unavailable = new UnavailableOfferings(config.unavailableOfferingsTtl());
+        SnapshotFactory snapshots = new SnapshotFactory(cache, provider, unavailable);
         this.scaleDown = scaleDown.apply(() -> snapshots.build(clock.instant(), backoff::backedOff));
         this.reconciler = new NodeGroupReconciler(cache, client, provider, statusWriter, events, metrics, backoff, clock,
-                config.provisioningTimeout(), config.defaultClusterId());
+                config.provisioningTimeout(), config.defaultClusterId(), unavailable, this::requestPass);
         this.loop = new AutoscalingLoop(cache, snapshots, statusWriter, events, metrics,
                 backoff, this.scaleDown, this::enqueue, new UtilizationTracker(60), config.planner(), config.scanInterval(),
                 clock, liveness);
@@ -179,9 +181,17 @@ public final class Controller implements AutoCloseable {
             scaleDown.stop();
             // per-term state: the next term (here or on another replica) starts from what it observes itself
             backoff.clear();
+            unavailable.clear();
             resync.shutdownNow();
             // a reconcile in the middle of a provider call finishes it (it has its own deadline), no new one starts
             queue.shutdown(Duration.ZERO);
+        }
+    }
+
+    /** The reconciler's call after a size was refused for lack of capacity: plan again without waiting. */
+    private void requestPass() {
+        if (leading && !closing) {
+            loop.requestPass();
         }
     }
 

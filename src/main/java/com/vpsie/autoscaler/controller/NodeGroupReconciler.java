@@ -6,6 +6,7 @@ import com.vpsie.autoscaler.api.v1alpha1.NodeGroupCondition;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupNodeStatus;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupStatus;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupValidation;
+import com.vpsie.autoscaler.config.ControllerConfig;
 import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
 import com.vpsie.autoscaler.model.WellKnown;
 import com.vpsie.autoscaler.provider.CloudProvider;
@@ -13,6 +14,7 @@ import com.vpsie.autoscaler.provider.CreateOutcome;
 import com.vpsie.autoscaler.provider.ProviderException;
 import com.vpsie.autoscaler.provider.ProviderGroup;
 import com.vpsie.autoscaler.provider.ProviderServer;
+import com.vpsie.autoscaler.snapshot.ClusterObjectConverter;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -66,6 +68,8 @@ public final class NodeGroupReconciler {
     private final Clock clock;
     private final Duration provisioningTimeout;
     private final String defaultClusterId;
+    private final UnavailableOfferings unavailable;
+    private final Runnable replan;
     /** Nodes whose provisioning time was already recorded; cleaned when they go. */
     private final Set<String> provisionedSeen = ConcurrentHashMap.newKeySet();
     /**
@@ -80,6 +84,20 @@ public final class NodeGroupReconciler {
                                StatusWriter statusWriter, EventRecorder events, AutoscalerMetrics metrics,
                                GroupBackoff backoff, Clock clock, Duration provisioningTimeout,
                                String defaultClusterId) {
+        this(cache, client, provider, statusWriter, events, metrics, backoff, clock, provisioningTimeout,
+                defaultClusterId, new UnavailableOfferings(ControllerConfig.DEFAULT_UNAVAILABLE_OFFERINGS_TTL), () -> { });
+    }
+
+    /**
+     * @param unavailable the sizes refused for lack of capacity, shared with the snapshot the planner sees
+     * @param replan asks for an autoscaling pass at once, so a refused size's nodes are planned elsewhere
+     */
+    public NodeGroupReconciler(ClusterCache cache, KubernetesClient client, CloudProvider provider,
+                               StatusWriter statusWriter, EventRecorder events, AutoscalerMetrics metrics,
+                               GroupBackoff backoff, Clock clock, Duration provisioningTimeout,
+                               String defaultClusterId, UnavailableOfferings unavailable, Runnable replan) {
+        this.unavailable = unavailable;
+        this.replan = replan;
         this.cache = cache;
         this.client = client;
         this.provider = provider;
@@ -142,7 +160,9 @@ public final class NodeGroupReconciler {
         CreateRound round = createMissingServers(seen, group, now);
         WrittenStatus written = writeStatus(seen, group, round, now);
         reportSettled(seen, written.settled(), now);
-        if (round.failure() != null) {
+        if (round.failure() instanceof ProviderException.OutOfCapacity) {
+            reportOutOfCapacity(seen, round, now);
+        } else if (round.failure() != null) {
             ProviderException e = round.failure();
             metrics.nodeProvisioningFailed(group.getMetadata().getName(), providerErrorReason(e));
             markProviderError(group, e);
@@ -359,11 +379,20 @@ public final class NodeGroupReconciler {
      * What the create step did: per request id the add call's outcome, the requests recorded but never sent (or
      * certainly refused), and the provider failure that stopped it, if any.
      */
-    private record CreateRound(Map<String, CreateOutcome> outcomes, Set<String> dropped, ProviderException failure) {
-        static final CreateRound NONE = new CreateRound(Map.of(), Set.of(), null);
+    private record CreateRound(Map<String, CreateOutcome> outcomes, Set<String> dropped, ProviderException failure,
+                               String offering) {
+        static final CreateRound NONE = new CreateRound(Map.of(), Set.of(), null, null);
 
         int sent() {
             return outcomes.size();
+        }
+
+        /**
+         * Requests given back to the desired size: those the cloud refused for lack of capacity (and the ones not
+         * sent after it), so the planner can place their pods on another offering or group.
+         */
+        int released() {
+            return failure instanceof ProviderException.OutOfCapacity ? dropped.size() : 0;
         }
     }
 
@@ -392,8 +421,12 @@ public final class NodeGroupReconciler {
                     backoff.reason(key, now), missing);
             return CreateRound.NONE;
         }
-        String offering = spec.getPreferredInstanceType() != null && !spec.getPreferredInstanceType().isBlank()
-                ? spec.getPreferredInstanceType() : spec.getOfferingIDs().get(0);
+        String offering = offeringToRequest(group, now);
+        if (offering == null) {
+            LOG.info("NodeGroup {}: every offering it may use is out of capacity in datacenter {}; not creating {} "
+                    + "server(s) now", seen.target().key(), spec.getDatacenterID(), missing);
+            return CreateRound.NONE;
+        }
         List<NodeGroupNodeStatus> requests = new ArrayList<>();
         for (long i = 0; i < missing; i++) {
             NodeGroupNodeStatus e = new NodeGroupNodeStatus();
@@ -436,11 +469,48 @@ public final class NodeGroupReconciler {
             } catch (ProviderException e) {
                 dropped.add(id); // certainly not made
                 failure = e;
+                if (e instanceof ProviderException.OutOfCapacity) {
+                    // before the status write below, so its OfferingUnavailable condition already says so
+                    unavailable.refused(spec.getDatacenterID(), offering, now);
+                }
             }
         }
         LOG.info("NodeGroup {}: {} add call(s) sent for {} missing server(s)", seen.target().key(), outcomes.size(),
                 missing);
-        return new CreateRound(outcomes, dropped, failure);
+        return new CreateRound(outcomes, dropped, failure, offering);
+    }
+
+    /**
+     * The offering new servers are asked for: the group's first candidate (the preferred one first, the others only
+     * when mixing is allowed) that the cloud has not refused for lack of capacity, or null when all were refused.
+     */
+    private String offeringToRequest(NodeGroup group, Instant now) {
+        String datacenter = group.getSpec().getDatacenterID();
+        for (String candidate : ClusterObjectConverter.toNodeGroupInfo(group).candidateOfferings()) {
+            if (unavailable.unavailableUntil(datacenter, candidate, now) == null) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * VPSie refused the size for lack of capacity. The size was marked unavailable in that datacenter when refused and
+     * the refused requests given back to the desired size (in the status write); this tells it (Event, counter) and
+     * asks for a pass at once, so their pods are planned on another offering or group instead of waiting out the
+     * provisioning timeout.
+     */
+    private void reportOutOfCapacity(Observed seen, CreateRound round, Instant now) {
+        String name = seen.group().getMetadata().getName();
+        String datacenter = seen.group().getSpec().getDatacenterID();
+        Instant until = unavailable.unavailableUntil(datacenter, round.offering(), now);
+        String message = "VPSie has no capacity for offering " + round.offering() + " in datacenter " + datacenter
+                + ": skipping it until " + (until == null ? "unknown" : StatusMerge.format(until)) + "; " + round.released()
+                + " requested node(s) given back for another offering or group (" + round.failure().getMessage() + ")";
+        LOG.warn("NodeGroup {}: {}", seen.target().key(), message);
+        events.warning(ref(seen.group()), "OfferingUnavailable", message);
+        metrics.nodeProvisioningFailed(name, "OutOfCapacity");
+        replan.run();
     }
 
     private List<ProviderServer> activeServers(Observed seen, NodeGroup group) {
@@ -493,8 +563,9 @@ public final class NodeGroupReconciler {
         int readyNodes = (int) seen.nodes().stream().filter(NodeGroupReconciler::ready).count();
         String backedOff = backoff.reason(Controller.key(group), now);
         List<String> ignored = IgnoredSpecFields.of(spec);
+        NodeGroupCondition offeringCondition = offeringCondition(spec.getDatacenterID(), spec.getOfferingIDs(), now);
         StatusWriter.Outcome outcome = statusWriter.update(ns(group), group.getMetadata().getName(), group, s -> {
-            int desired = clamp(currentDesired(s, seen), spec.getMinNodes(), spec.getMaxNodes());
+            int desired = clamp(currentDesired(s, seen) - round.released(), spec.getMinNodes(), spec.getMaxNodes());
             Set<String> released = namesWithStatus(s, DELETING);
             List<NodeGroupNodeStatus> nodes = new ArrayList<>();
             if (s.getNodes() != null) {
@@ -544,6 +615,7 @@ public final class NodeGroupReconciler {
                     : new NodeGroupCondition(NodeGroupCondition.TYPE_ERROR, NodeGroupCondition.STATUS_FALSE, "NoError", ""));
             conditions.add(capacity(NodeGroupCondition.TYPE_AT_MIN_CAPACITY, desired <= spec.getMinNodes()));
             conditions.add(capacity(NodeGroupCondition.TYPE_AT_MAX_CAPACITY, desired >= spec.getMaxNodes()));
+            conditions.add(offeringCondition);
             if (!ignored.isEmpty()) {
                 conditions.add(new NodeGroupCondition(IgnoredSpecFields.CONDITION_TYPE, NodeGroupCondition.STATUS_TRUE,
                         IgnoredSpecFields.REASON, IgnoredSpecFields.message(ignored)));
@@ -582,6 +654,22 @@ public final class NodeGroupReconciler {
             out.add(e);
         }
         return out;
+    }
+
+    /** Which of the group's offerings VPSie refuses in its datacenter for lack of capacity, and until when. */
+    private NodeGroupCondition offeringCondition(String datacenter, List<String> offerings, Instant now) {
+        Map<String, Instant> refused = unavailable.unavailableOf(datacenter, offerings == null ? List.of() : offerings,
+                now);
+        if (refused.isEmpty()) {
+            return new NodeGroupCondition(NodeGroupCondition.TYPE_OFFERING_UNAVAILABLE, NodeGroupCondition.STATUS_FALSE,
+                    "Available", "");
+        }
+        StringBuilder message = new StringBuilder();
+        refused.forEach((offering, until) -> message.append(message.length() == 0 ? "" : "; ").append("offering ")
+                .append(offering).append(" out of capacity in datacenter ").append(datacenter).append(" until ")
+                .append(StatusMerge.format(until)));
+        return new NodeGroupCondition(NodeGroupCondition.TYPE_OFFERING_UNAVAILABLE, NodeGroupCondition.STATUS_TRUE,
+                "OutOfCapacity", message.toString());
     }
 
     private static NodeGroupCondition capacity(String type, boolean at) {

@@ -46,9 +46,17 @@ public final class SnapshotFactory {
     /** Last offerings that could be listed, per datacenter: a passing API error does not stop planning. */
     private final Map<String, List<Offering>> lastOfferings = new HashMap<>();
 
+    /** Sizes refused for lack of capacity, or null: the planner then sees every offering as available. */
+    private final UnavailableOfferings unavailable;
+
     public SnapshotFactory(ClusterCache cache, CloudProvider provider) {
+        this(cache, provider, null);
+    }
+
+    public SnapshotFactory(ClusterCache cache, CloudProvider provider, UnavailableOfferings unavailable) {
         this.cache = cache;
         this.provider = provider;
+        this.unavailable = unavailable;
     }
 
     /** {@code backedOff} tells whether a group (by "namespace/name") may not scale up now. */
@@ -63,8 +71,26 @@ public final class SnapshotFactory {
         for (String dc : datacenters) {
             offerings.addAll(offerings(dc));
         }
-        return assemble(cache.nodeGroups(), cache.nodes(), cache.pods(), cache.pdbs(), cache.daemonSets(), offerings,
-                name -> backedOff.test(name, now), LOG::warn);
+        ClusterSnapshot snapshot = assemble(cache.nodeGroups(), cache.nodes(), cache.pods(), cache.pdbs(),
+                cache.daemonSets(), offerings, name -> backedOff.test(name, now), LOG::warn);
+        return unavailable == null ? snapshot : snapshot.withUnavailableOfferings(unavailableByGroup(snapshot, now));
+    }
+
+    /** Per group in the snapshot, its offerings refused in its datacenter for lack of capacity and until when. */
+    private Map<String, Map<String, Instant>> unavailableByGroup(ClusterSnapshot snapshot, Instant now) {
+        Map<String, Map<String, Instant>> byGroup = new HashMap<>();
+        for (NodeGroup g : cache.nodeGroups()) {
+            NodeGroupInfo info = snapshot.nodeGroups().get(g.getMetadata().getName());
+            if (info == null || g.getSpec() == null || !info.namespace().equals(g.getMetadata().getNamespace())) {
+                continue; // left out of the snapshot, or a same-named group of another namespace
+            }
+            Map<String, Instant> refused = unavailable.unavailableOf(g.getSpec().getDatacenterID(), info.offeringIds(),
+                    now);
+            if (!refused.isEmpty()) {
+                byGroup.put(info.name(), refused);
+            }
+        }
+        return byGroup;
     }
 
     /**

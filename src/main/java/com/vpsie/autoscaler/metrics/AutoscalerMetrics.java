@@ -161,8 +161,9 @@ public final class AutoscalerMetrics {
 
     /**
      * A server that did not become a Ready node: {@code reason} is ProviderRejected (a terminal error from the
-     * provider), ProviderUnavailable (the create failed after retries) or TimedOut (no Ready node within the
-     * provisioning timeout; the server is deleted).
+     * provider), ProviderUnavailable (the create failed after retries), OutOfCapacity (the datacenter had no room
+     * for the size; another offering or group is chosen) or TimedOut (no Ready node within the provisioning
+     * timeout; the server is deleted).
      */
     public void nodeProvisioningFailed(String group, String reason) {
         registry.counter(PREFIX + "node.provisioning.failures", "nodegroup", group, "reason", reason).increment();

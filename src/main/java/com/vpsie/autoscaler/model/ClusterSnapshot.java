@@ -1,5 +1,6 @@
 package com.vpsie.autoscaler.model;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -18,6 +19,8 @@ public final class ClusterSnapshot {
     private final Map<String, Offering> offerings;
     private final Map<String, List<PodInfo>> podsByNode;
     private final Map<String, List<NodeInfo>> nodesByGroup;
+    /** Per group, its offerings the cloud refused for lack of capacity, each until when; see {@link #unavailableUntil}. */
+    private final Map<String, Map<String, Instant>> unavailableOfferings;
 
     public ClusterSnapshot(List<NodeInfo> nodes, List<PodInfo> pods, List<PdbInfo> pdbs,
                            List<NodeGroupInfo> nodeGroups, List<Offering> offerings) {
@@ -61,6 +64,43 @@ public final class ClusterSnapshot {
         }
         byGroup.replaceAll((k, v) -> List.copyOf(v));
         this.nodesByGroup = Collections.unmodifiableMap(byGroup);
+        this.unavailableOfferings = Map.of();
+    }
+
+    private ClusterSnapshot(ClusterSnapshot base, Map<String, Map<String, Instant>> unavailableOfferings) {
+        this.nodes = base.nodes;
+        this.pods = base.pods;
+        this.pdbs = base.pdbs;
+        this.daemonSets = base.daemonSets;
+        this.nodeGroups = base.nodeGroups;
+        this.offerings = base.offerings;
+        this.podsByNode = base.podsByNode;
+        this.nodesByGroup = base.nodesByGroup;
+        Map<String, Map<String, Instant>> copy = new LinkedHashMap<>();
+        unavailableOfferings.forEach((group, byOffering) -> {
+            if (!byOffering.isEmpty()) {
+                copy.put(group, Map.copyOf(byOffering));
+            }
+        });
+        this.unavailableOfferings = Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * This snapshot with, per group name, the offerings its datacenter refused for lack of capacity and until when:
+     * the planner does not choose them. The controller fills it from what the cloud answered; time stays outside.
+     */
+    public ClusterSnapshot withUnavailableOfferings(Map<String, Map<String, Instant>> byGroup) {
+        return new ClusterSnapshot(this, byGroup);
+    }
+
+    /** Until when the group's offering is out of capacity, or null when it may be chosen. */
+    public Instant unavailableUntil(String group, String offering) {
+        return unavailableOfferings.getOrDefault(group, Map.of()).get(offering);
+    }
+
+    /** Per group, its unavailable offerings and until when. */
+    public Map<String, Map<String, Instant>> unavailableOfferings() {
+        return unavailableOfferings;
     }
 
     public List<NodeInfo> nodes() {

@@ -94,12 +94,17 @@ class ProvisioningTimeoutIT {
     }
 
     private void createGroup(int min, int max, Integer desired) {
-        createGroup("test", min, max, desired);
+        createGroup("test", min, max, desired, List.of("small"));
     }
 
-    private void createGroup(String namespace, int min, int max, Integer desired) {
+    private void createGroup(int min, int max, Integer desired, List<String> offerings) {
+        createGroup("test", min, max, desired, offerings);
+    }
+
+    private void createGroup(String namespace, int min, int max, Integer desired, List<String> offerings) {
         NodeGroup group = ControllerFixtures.group("general", min, max);
         group.getMetadata().setNamespace(namespace);
+        group.getSpec().setOfferingIDs(offerings);
         NodeGroup g = kube.client().resources(NodeGroup.class).inNamespace(namespace).resource(group).create();
         if (desired != null) {
             new StatusWriter(kube.client(), clock).update(namespace, "general", g, s -> {
@@ -183,7 +188,7 @@ class ProvisioningTimeoutIT {
     @Test
     void theBackOffOfOneGroupDoesNotHoldASameNamedGroupInAnotherNamespace() throws Exception {
         createGroup(0, 3, 1);
-        createGroup(OTHER, 0, 3, 1);
+        createGroup(OTHER, 0, 3, 1, List.of("small"));
         cloud.failNextCreate(new ProviderException.Terminal("quota exceeded: exceeds the allowed limit"));
         assertThatThrownBy(() -> reconciler.reconcile("test/general")).isInstanceOf(ProviderException.Terminal.class);
 
@@ -195,6 +200,52 @@ class ProvisioningTimeoutIT {
         assertThat(other.getConditions()).noneMatch(c -> "Error".equals(c.getType()) && "True".equals(c.getStatus()));
         assertThat(backoff.backedOff("test/general", clock.instant())).isTrue();
         assertThat(backoff.backedOff(OTHER + "/general", clock.instant())).isFalse();
+    }
+
+    @Test
+    void aSizeRefusedForLackOfCapacityIsGivenBackAndTheGroupsNextOfferingAskedForWithoutABackOff() throws Exception {
+        createGroup(0, 3, 1, List.of("small", "large"));
+        cloud.failNextCreate(new ProviderException.OutOfCapacity("Insufficient resources"));
+
+        reconcile(); // not thrown: nothing to retry with back-off, the planner chooses again
+
+        assertThat(cloud.serversOf("general")).isEmpty();
+        assertThat(status().getDesiredNodes()).as("the refused request given back").isZero();
+        assertThat(status().getNodes()).as("no request left open").isNullOrEmpty();
+        assertThat(status().getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("OfferingUnavailable");
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getMessage()).isEqualTo("offering small out of capacity in datacenter dc1 until "
+                    + "2026-11-22T12:03:00Z");
+        });
+        assertThat(events).contains("OfferingUnavailable general");
+        assertThat(provisioningFailures("OutOfCapacity")).isEqualTo(1);
+        assertThat(provisioningFailures("ProviderRejected")).isZero();
+        assertThat(backoff.backedOff("test/general", clock.instant())).isFalse();
+
+        // the next pass asks again: the group's other offering is used while "small" is unavailable
+        setDesired(1);
+        reconcile();
+        assertThat(cloud.serversOf("general")).extracting(ProviderServer::offeringId).containsExactly("large");
+
+        // once the entry has expired, the preferred offering is asked for again and the condition clears
+        clock.advance(Duration.ofMinutes(3));
+        setDesired(2);
+        reconcile();
+        assertThat(cloud.serversOf("general")).extracting(ProviderServer::offeringId)
+                .containsExactlyInAnyOrder("large", "small");
+        assertThat(status().getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("OfferingUnavailable");
+            assertThat(c.getStatus()).isEqualTo("False");
+        });
+    }
+
+    private void setDesired(int desired) {
+        new StatusWriter(kube.client(), clock).update("test", "general", null, s -> {
+            s.setDesiredNodes(desired);
+            return s;
+        });
+        await().until(() -> cache.nodeGroup("test", "general").getStatus().getDesiredNodes() == desired);
     }
 
     private double provisioningFailures(String reason) {

@@ -15,6 +15,8 @@ public class NodeGroupCondition {
     public static final String TYPE_ERROR = "Error";
     public static final String TYPE_AT_MIN_CAPACITY = "AtMinCapacity";
     public static final String TYPE_AT_MAX_CAPACITY = "AtMaxCapacity";
+    /** True while VPSie refuses one of the group's offerings in its datacenter for lack of capacity. */
+    public static final String TYPE_OFFERING_UNAVAILABLE = "OfferingUnavailable";
 
     public static final String STATUS_TRUE = "True";
     public static final String STATUS_FALSE = "False";

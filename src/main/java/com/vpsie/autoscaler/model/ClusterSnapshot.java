@@ -18,6 +18,7 @@ public final class ClusterSnapshot {
     private final Map<String, Offering> offerings;
     private final Map<String, List<PodInfo>> podsByNode;
     private final Map<String, List<NodeInfo>> nodesByGroup;
+    private final Map<String, NodeUsage> usage;
 
     public ClusterSnapshot(List<NodeInfo> nodes, List<PodInfo> pods, List<PdbInfo> pdbs,
                            List<NodeGroupInfo> nodeGroups, List<Offering> offerings) {
@@ -61,7 +62,32 @@ public final class ClusterSnapshot {
         }
         byGroup.replaceAll((k, v) -> List.copyOf(v));
         this.nodesByGroup = Collections.unmodifiableMap(byGroup);
+        this.usage = Map.of();
     }
+
+    private ClusterSnapshot(ClusterSnapshot base, Map<String, NodeUsage> usage) {
+        this.nodes = base.nodes;
+        this.pods = base.pods;
+        this.pdbs = base.pdbs;
+        this.daemonSets = base.daemonSets;
+        this.nodeGroups = base.nodeGroups;
+        this.offerings = base.offerings;
+        this.podsByNode = base.podsByNode;
+        this.nodesByGroup = base.nodesByGroup;
+        this.usage = Map.copyOf(usage);
+    }
+
+    /** This snapshot with the measured usage of nodes (by node name) instead of whatever it carried. */
+    public ClusterSnapshot withUsage(Map<String, NodeUsage> usageByNode) {
+        return new ClusterSnapshot(this, usageByNode);
+    }
+
+    /** The node's measured usage; no samples when nothing was measured. */
+    public NodeUsage usageOf(String nodeName) {
+        return usage.getOrDefault(nodeName, NO_USAGE);
+    }
+
+    private static final NodeUsage NO_USAGE = new NodeUsage(List.of());
 
     public List<NodeInfo> nodes() {
         return nodes;

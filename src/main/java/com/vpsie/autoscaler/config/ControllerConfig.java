@@ -38,6 +38,7 @@ import java.util.List;
  * @param logFormat "json", "text" or "auto" (JSON when stdout is not a terminal)
  * @param planner the decision core's settings
  * @param plannerConfigFile where {@code planner} came from, or null for defaults
+ * @param usageSampleInterval how often node usage is read from the metrics.k8s.io API
  */
 public record ControllerConfig(
         Path kubeconfig,
@@ -67,10 +68,42 @@ public record ControllerConfig(
         Duration shutdownGracePeriod,
         String logFormat,
         PlannerSettings planner,
-        Path plannerConfigFile) {
+        Path plannerConfigFile,
+        Duration usageSampleInterval) {
+
+    /** The Go VPSie autoscaler's: metrics-server refreshes about this often. */
+    public static final Duration DEFAULT_USAGE_SAMPLE_INTERVAL = Duration.ofSeconds(60);
 
     public ControllerConfig {
         namespaces = List.copyOf(namespaces);
+        if (usageSampleInterval == null || usageSampleInterval.isNegative() || usageSampleInterval.isZero()) {
+            throw new IllegalArgumentException("usageSampleInterval must be positive, got " + usageSampleInterval);
+        }
+    }
+
+    /** With node usage sampled at the default interval. */
+    public ControllerConfig(Path kubeconfig, List<String> namespaces, Duration scanInterval, boolean leaderElect,
+                            String leaseName, String leaseNamespace, String identity, Duration leaseDuration,
+                            Duration renewDeadline, Duration retryPeriod, int metricsPort, int workers, String provider,
+                            String vpsieSecretName, String vpsieSecretNamespace, String vpsieBaseUrl,
+                            StaticTokenAuth vpsieTokenAuth, String defaultClusterId, Duration provisioningTimeout,
+                            Duration maxGracefulTermination, Duration maxPodEvictionTime, int maxEmptyBulkDelete,
+                            int maxDrainParallelism, Duration scaleDownFailureCooldown, Duration shutdownGracePeriod,
+                            String logFormat, PlannerSettings planner, Path plannerConfigFile) {
+        this(kubeconfig, namespaces, scanInterval, leaderElect, leaseName, leaseNamespace, identity, leaseDuration,
+                renewDeadline, retryPeriod, metricsPort, workers, provider, vpsieSecretName, vpsieSecretNamespace,
+                vpsieBaseUrl, vpsieTokenAuth, defaultClusterId, provisioningTimeout, maxGracefulTermination,
+                maxPodEvictionTime, maxEmptyBulkDelete, maxDrainParallelism, scaleDownFailureCooldown,
+                shutdownGracePeriod, logFormat, planner, plannerConfigFile, DEFAULT_USAGE_SAMPLE_INTERVAL);
+    }
+
+    /** This configuration with node usage sampled every {@code interval}. */
+    public ControllerConfig withUsageSampleInterval(Duration interval) {
+        return new ControllerConfig(kubeconfig, namespaces, scanInterval, leaderElect, leaseName, leaseNamespace,
+                identity, leaseDuration, renewDeadline, retryPeriod, metricsPort, workers, provider, vpsieSecretName,
+                vpsieSecretNamespace, vpsieBaseUrl, vpsieTokenAuth, defaultClusterId, provisioningTimeout,
+                maxGracefulTermination, maxPodEvictionTime, maxEmptyBulkDelete, maxDrainParallelism,
+                scaleDownFailureCooldown, shutdownGracePeriod, logFormat, planner, plannerConfigFile, interval);
     }
 
     /** The defaults `run --help` documents; tests start from these. */

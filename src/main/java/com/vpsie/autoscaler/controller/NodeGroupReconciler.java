@@ -523,6 +523,10 @@ public final class NodeGroupReconciler {
                     : new NodeGroupCondition(NodeGroupCondition.TYPE_ERROR, NodeGroupCondition.STATUS_FALSE, "NoError", ""));
             conditions.add(capacity(NodeGroupCondition.TYPE_AT_MIN_CAPACITY, desired <= spec.getMinNodes()));
             conditions.add(capacity(NodeGroupCondition.TYPE_AT_MAX_CAPACITY, desired >= spec.getMaxNodes()));
+            if (s.getConditions() != null) { // the autoscaling pass owns this one: keep it as it wrote it
+                s.getConditions().stream().filter(c -> NodeGroupCondition.TYPE_USAGE_MEASURED.equals(c.getType()))
+                        .forEach(conditions::add);
+            }
             s.setConditions(conditions);
             return s;
         });

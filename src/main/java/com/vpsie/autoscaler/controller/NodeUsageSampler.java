@@ -1,6 +1,9 @@
 package com.vpsie.autoscaler.controller;
 
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
+import com.vpsie.autoscaler.api.v1alpha1.ScaleDownPolicySpec;
 import com.vpsie.autoscaler.model.NodeInfo;
+import com.vpsie.autoscaler.model.UtilizationSource;
 import com.vpsie.autoscaler.snapshot.ClusterObjectConverter;
 import com.vpsie.autoscaler.utilization.UtilizationSample;
 import com.vpsie.autoscaler.utilization.UtilizationTracker;
@@ -102,6 +105,12 @@ public final class NodeUsageSampler {
         if (!cache.synced()) {
             return;
         }
+        if (!anyGroupJudgesByUsage()) {
+            // no call and no warning in clusters without metrics-server that never asked for usage
+            tracker.retainOnly(Set.of());
+            problem = NOT_SAMPLED_YET;
+            return;
+        }
         Set<String> live = new HashSet<>();
         cache.nodes().forEach(n -> live.add(n.getMetadata().getName()));
         tracker.retainOnly(live);
@@ -123,6 +132,17 @@ public final class NodeUsageSampler {
             }
         }
         report(null);
+    }
+
+    private boolean anyGroupJudgesByUsage() {
+        for (NodeGroup g : cache.nodeGroups()) {
+            ScaleDownPolicySpec down = g.getSpec() == null ? null : g.getSpec().getScaleDownPolicy();
+            String source = down == null ? null : down.getUtilizationSource();
+            if (source != null && !UtilizationSource.REQUESTS.word().equals(source)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void record(String name, Node node, NodeMetrics m, Instant now) {

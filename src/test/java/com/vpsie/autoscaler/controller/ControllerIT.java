@@ -426,6 +426,29 @@ class ControllerIT {
     }
 
     @Test
+    void withoutGroupsJudgedByUsageTheMetricsApiIsNeverAsked() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable spy = kube.dispatcher().fail(r -> {
+            if (r.getPath().startsWith("/apis/metrics.k8s.io/")) {
+                asked.incrementAndGet();
+            }
+            return false; // counts, never fails
+        }, 500);
+        try {
+            kube.client().resources(NodeGroup.class).inNamespace("test")
+                    .resource(ControllerFixtures.group("general", 1, 3)).create();
+            controller(ControllerFixtures.config(false, "only").withUsageSampleInterval(Duration.ofMillis(100)));
+            await().atMost(15, TimeUnit.SECONDS).until(() -> status("general") != null
+                    && Integer.valueOf(1).equals(status("general").getReadyNodes())
+                    && status("general").getUtilizationPercent() != null);
+            assertThat(asked).hasValue(0);
+            assertThat(conditionOf(status("general"), NodeGroupCondition.TYPE_USAGE_MEASURED)).isNull();
+        } finally {
+            spy.run();
+        }
+    }
+
+    @Test
     void withoutTheMetricsApiAGroupJudgingByUsageFallsBackToRequestsAndSaysSo() throws Exception {
         Runnable unavailable = kube.dispatcher().fail(r -> r.getPath().startsWith("/apis/metrics.k8s.io/"), 503);
         try {

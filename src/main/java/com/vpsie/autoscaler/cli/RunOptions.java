@@ -70,6 +70,7 @@ public final class RunOptions {
         MAX_DRAIN_PARALLELISM("--max-drain-parallelism", "1"),
         SCALE_DOWN_FAILURE_COOLDOWN("--scale-down-failure-cooldown", "3m"),
         UNAVAILABLE_OFFERINGS_TTL("--unavailable-offerings-ttl", "3m"),
+        USAGE_SAMPLE_INTERVAL("--usage-sample-interval", "60s"),
         SHUTDOWN_GRACE_PERIOD("--shutdown-grace-period", "30s"),
         LOG_FORMAT("--log-format", "auto"),
         PLANNER_CONFIG("--planner-config", null, "the built-in planner settings"),
@@ -174,6 +175,7 @@ public final class RunOptions {
         int maxEmptyBulkDelete = integer(value(Flag.MAX_EMPTY_BULK_DELETE), 1, Integer.MAX_VALUE);
         int maxDrainParallelism = integer(value(Flag.MAX_DRAIN_PARALLELISM), 1, Integer.MAX_VALUE);
         Duration scaleDownFailureCooldown = duration(value(Flag.SCALE_DOWN_FAILURE_COOLDOWN));
+        Duration usageSampleInterval = duration(value(Flag.USAGE_SAMPLE_INTERVAL));
         Duration shutdownGracePeriod = duration(value(Flag.SHUTDOWN_GRACE_PERIOD));
         Duration unavailableOfferingsTtl = duration(value(Flag.UNAVAILABLE_OFFERINGS_TTL));
         String logFormat = logFormat(value(Flag.LOG_FORMAT));
@@ -196,7 +198,7 @@ public final class RunOptions {
                 secretNamespace, vpsieUrl, vpsieTokenAuth, defaultClusterId, provisioningTimeout,
                 maxGracefulTermination, maxPodEvictionTime, maxEmptyBulkDelete, maxDrainParallelism,
                 scaleDownFailureCooldown, shutdownGracePeriod, logFormat, planner, plannerConfigFile,
-                unavailableOfferingsTtl);
+                unavailableOfferingsTtl, usageSampleInterval);
     }
 
     /** A file's content without surrounding white space, or null when it is missing or unreadable. */

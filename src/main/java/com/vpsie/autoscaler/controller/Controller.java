@@ -40,6 +40,8 @@ public final class Controller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
     /** How often every group is reconciled even when nothing changed (drift, provider-side changes). */
     static final Duration RESYNC = Duration.ofMinutes(1);
+    /** Usage samples kept per node: an hour at the default interval, so windows up to that long are covered. */
+    static final int USAGE_SAMPLES_KEPT = 60;
 
     private final ControllerConfig config;
     private final KubernetesClient client;
@@ -80,12 +82,14 @@ public final class Controller implements AutoCloseable {
         this.backoff = GroupBackoff.clusterAutoscalerDefaults();
         StatusWriter statusWriter = new StatusWriter(client, clock);
         this.unavailable = new UnavailableOfferings(config.unavailableOfferingsTtl());
-        SnapshotFactory snapshots = new SnapshotFactory(cache, provider, unavailable);
+        NodeUsageSampler usage = new NodeUsageSampler(client, cache, new UtilizationTracker(USAGE_SAMPLES_KEPT),
+                config.usageSampleInterval(), clock);
+        SnapshotFactory snapshots = new SnapshotFactory(cache, provider, unavailable, usage::samples);
         this.scaleDown = scaleDown.apply(() -> snapshots.build(clock.instant(), backoff::backedOff));
         this.reconciler = new NodeGroupReconciler(cache, client, provider, statusWriter, events, metrics, backoff, clock,
                 config.provisioningTimeout(), config.defaultClusterId(), unavailable, this::requestPass);
         this.loop = new AutoscalingLoop(cache, snapshots, statusWriter, events, metrics,
-                backoff, this.scaleDown, this::enqueue, new UtilizationTracker(60), config.planner(), config.scanInterval(),
+                backoff, this.scaleDown, this::enqueue, new UtilizationTracker(60), usage, config.planner(), config.scanInterval(),
                 clock, liveness);
         metrics.leader(false);
     }

@@ -620,6 +620,10 @@ public final class NodeGroupReconciler {
                 conditions.add(new NodeGroupCondition(IgnoredSpecFields.CONDITION_TYPE, NodeGroupCondition.STATUS_TRUE,
                         IgnoredSpecFields.REASON, IgnoredSpecFields.message(ignored)));
             }
+            if (s.getConditions() != null) { // the autoscaling pass owns this one: keep it as it wrote it
+                s.getConditions().stream().filter(c -> NodeGroupCondition.TYPE_USAGE_MEASURED.equals(c.getType()))
+                        .forEach(conditions::add);
+            }
             s.setConditions(conditions);
             return s;
         });

@@ -7,12 +7,14 @@ import com.vpsie.autoscaler.model.ClusterSnapshot;
 import com.vpsie.autoscaler.model.DaemonSetInfo;
 import com.vpsie.autoscaler.model.NodeGroupInfo;
 import com.vpsie.autoscaler.model.NodeInfo;
+import com.vpsie.autoscaler.model.NodeUsage;
 import com.vpsie.autoscaler.model.Offering;
 import com.vpsie.autoscaler.model.PdbInfo;
 import com.vpsie.autoscaler.model.PodInfo;
 import com.vpsie.autoscaler.provider.CloudProvider;
 import com.vpsie.autoscaler.provider.ProviderException;
 import com.vpsie.autoscaler.snapshot.ClusterObjectConverter;
+import com.vpsie.autoscaler.utilization.UtilizationSample;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -28,6 +30,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds the immutable {@link ClusterSnapshot} of one pass from the informer caches and the provider's
  * offerings. Invalid NodeGroups are left out (the reconciler reports them); groups that are backed off
- * take part with scale-up turned off, so the expander picks another group.
+ * take part with scale-up turned off, so the expander picks another group. Each node carries copies of its
+ * measured usage samples, so the planner and a drain's re-check judge usage from the same figures.
  */
 public final class SnapshotFactory {
 
@@ -49,14 +53,31 @@ public final class SnapshotFactory {
     /** Sizes refused for lack of capacity, or null: the planner then sees every offering as available. */
     private final UnavailableOfferings unavailable;
 
+    private final Function<String, List<UtilizationSample>> usage;
+
     public SnapshotFactory(ClusterCache cache, CloudProvider provider) {
-        this(cache, provider, null);
+        this(cache, provider, null, node -> List.of());
     }
 
     public SnapshotFactory(ClusterCache cache, CloudProvider provider, UnavailableOfferings unavailable) {
+        this(cache, provider, unavailable, node -> List.of());
+    }
+
+    /** @param usage a node's measured usage samples (copies), oldest first */
+    public SnapshotFactory(ClusterCache cache, CloudProvider provider, Function<String, List<UtilizationSample>> usage) {
+        this(cache, provider, null, usage);
+    }
+
+    /**
+     * @param unavailable sizes refused for lack of capacity, or null
+     * @param usage a node's measured usage samples (copies), oldest first
+     */
+    public SnapshotFactory(ClusterCache cache, CloudProvider provider, UnavailableOfferings unavailable,
+                           Function<String, List<UtilizationSample>> usage) {
         this.cache = cache;
         this.provider = provider;
         this.unavailable = unavailable;
+        this.usage = usage;
     }
 
     /** {@code backedOff} tells whether a group (by "namespace/name") may not scale up now. */
@@ -73,7 +94,10 @@ public final class SnapshotFactory {
         }
         ClusterSnapshot snapshot = assemble(cache.nodeGroups(), cache.nodes(), cache.pods(), cache.pdbs(),
                 cache.daemonSets(), offerings, name -> backedOff.test(name, now), LOG::warn);
-        return unavailable == null ? snapshot : snapshot.withUnavailableOfferings(unavailableByGroup(snapshot, now));
+        if (unavailable != null) {
+            snapshot = snapshot.withUnavailableOfferings(unavailableByGroup(snapshot, now));
+        }
+        return withUsage(snapshot);
     }
 
     /** Per group in the snapshot, its offerings refused in its datacenter for lack of capacity and until when. */
@@ -91,6 +115,19 @@ public final class SnapshotFactory {
             }
         }
         return byGroup;
+    }
+
+    /** The snapshot with each node's measured usage samples, for groups that judge by usage. */
+    private ClusterSnapshot withUsage(ClusterSnapshot snapshot) {
+        Map<String, NodeUsage> measured = new HashMap<>();
+        for (NodeInfo node : snapshot.nodes()) {
+            List<UtilizationSample> samples = usage.apply(node.name());
+            if (!samples.isEmpty()) {
+                measured.put(node.name(), new NodeUsage(samples.stream()
+                        .map(u -> new NodeUsage.Sample(u.time(), u.cpuFraction(), u.memoryFraction())).toList()));
+            }
+        }
+        return snapshot.withUsage(measured);
     }
 
     /**

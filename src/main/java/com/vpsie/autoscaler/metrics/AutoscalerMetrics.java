@@ -128,6 +128,12 @@ public final class AutoscalerMetrics {
         gauge("nodegroup.ready.nodes", tags).set(ready);
     }
 
+    /** The group's mean utilization as its status shows it; {@code resource} is cpu or memory. */
+    public void nodeGroupUtilization(String group, int cpuPercent, int memoryPercent) {
+        gauge("nodegroup.utilization.percent", Tags.of("nodegroup", group, "resource", "cpu")).set(cpuPercent);
+        gauge("nodegroup.utilization.percent", Tags.of("nodegroup", group, "resource", "memory")).set(memoryPercent);
+    }
+
     /** Drops every series of a group that was deleted, so dashboards do not show it forever. */
     public void forgetNodeGroup(String group) {
         forgetSeries("nodegroup", group);

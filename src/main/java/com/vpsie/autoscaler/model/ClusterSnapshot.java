@@ -21,6 +21,7 @@ public final class ClusterSnapshot {
     private final Map<String, List<NodeInfo>> nodesByGroup;
     /** Per group, its offerings the cloud refused for lack of capacity, each until when; see {@link #unavailableUntil}. */
     private final Map<String, Map<String, Instant>> unavailableOfferings;
+    private final Map<String, NodeUsage> usage;
 
     public ClusterSnapshot(List<NodeInfo> nodes, List<PodInfo> pods, List<PdbInfo> pdbs,
                            List<NodeGroupInfo> nodeGroups, List<Offering> offerings) {
@@ -65,9 +66,11 @@ public final class ClusterSnapshot {
         byGroup.replaceAll((k, v) -> List.copyOf(v));
         this.nodesByGroup = Collections.unmodifiableMap(byGroup);
         this.unavailableOfferings = Map.of();
+        this.usage = Map.of();
     }
 
-    private ClusterSnapshot(ClusterSnapshot base, Map<String, Map<String, Instant>> unavailableOfferings) {
+    private ClusterSnapshot(ClusterSnapshot base, Map<String, Map<String, Instant>> unavailableOfferings,
+                            Map<String, NodeUsage> usage) {
         this.nodes = base.nodes;
         this.pods = base.pods;
         this.pdbs = base.pdbs;
@@ -83,6 +86,7 @@ public final class ClusterSnapshot {
             }
         });
         this.unavailableOfferings = Collections.unmodifiableMap(copy);
+        this.usage = Map.copyOf(usage);
     }
 
     /**
@@ -90,7 +94,7 @@ public final class ClusterSnapshot {
      * the planner does not choose them. The controller fills it from what the cloud answered; time stays outside.
      */
     public ClusterSnapshot withUnavailableOfferings(Map<String, Map<String, Instant>> byGroup) {
-        return new ClusterSnapshot(this, byGroup);
+        return new ClusterSnapshot(this, byGroup, usage);
     }
 
     /** Until when the group's offering is out of capacity, or null when it may be chosen. */
@@ -102,6 +106,18 @@ public final class ClusterSnapshot {
     public Map<String, Map<String, Instant>> unavailableOfferings() {
         return unavailableOfferings;
     }
+
+    /** This snapshot with the measured usage of nodes (by node name) instead of whatever it carried. */
+    public ClusterSnapshot withUsage(Map<String, NodeUsage> usageByNode) {
+        return new ClusterSnapshot(this, unavailableOfferings, usageByNode);
+    }
+
+    /** The node's measured usage; no samples when nothing was measured. */
+    public NodeUsage usageOf(String nodeName) {
+        return usage.getOrDefault(nodeName, NO_USAGE);
+    }
+
+    private static final NodeUsage NO_USAGE = new NodeUsage(List.of());
 
     public List<NodeInfo> nodes() {
         return nodes;

@@ -434,6 +434,140 @@ class ControllerIT {
         assertThat(lease.getSpec().getHolderIdentity()).isNullOrEmpty();
     }
 
+    // ---- scale-down by measured usage: node usage comes from MockNodeMetrics, which writes NodeMetrics into the
+    // mock's storage (fabric8's mock does not serve metrics.k8s.io; a real API server proxies it to metrics-server) ----
+
+    /**
+     * Group "usage" judged by measured usage (window 1 s, no cooldown), its two SMALL nodes Ready; "reserved" asks
+     * for 1.5 of the first node's 2 CPUs (busy by requests), "light" for 0.2 of the second's (idle by requests).
+     * The controller samples usage every 200 ms. Returns the nodes, first and second.
+     */
+    private List<String> twoNodesJudgedByUsage() throws Exception {
+        NodeGroup group = ControllerFixtures.group("usage", 2, 3);
+        com.vpsie.autoscaler.api.v1alpha1.ScaleDownPolicySpec down = new com.vpsie.autoscaler.api.v1alpha1.ScaleDownPolicySpec();
+        down.setUtilizationSource("usage");
+        down.setStabilizationWindowSeconds(1);
+        down.setCooldownSeconds(0);
+        group.getSpec().setScaleDownPolicy(down);
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(group).create();
+        controller(ControllerFixtures.config(false, "only").withUsageSampleInterval(Duration.ofMillis(200)));
+        await().atMost(15, TimeUnit.SECONDS).until(() -> status("usage") != null
+                && Integer.valueOf(2).equals(status("usage").getReadyNodes()));
+        List<String> nodes = kube.client().nodes().list().getItems().stream().map(n -> n.getMetadata().getName())
+                .sorted().toList();
+        kube.client().pods().inNamespace("test").resource(ControllerFixtures.boundPod("reserved", nodes.get(0),
+                "1500m", "512Mi")).create();
+        kube.client().pods().inNamespace("test").resource(ControllerFixtures.boundPod("light", nodes.get(1),
+                "200m", "256Mi")).create();
+        return nodes;
+    }
+
+    private void allowScaleDownToZero(String group) {
+        await().atMost(5, TimeUnit.SECONDS).ignoreExceptions().until(() -> kube.client().resources(NodeGroup.class)
+                .inNamespace("test").withName(group).edit(g -> {
+                    g.getSpec().setMinNodes(0);
+                    return g;
+                }) != null);
+    }
+
+    private static NodeGroupCondition conditionOf(NodeGroupStatus s, String type) {
+        return s == null || s.getConditions() == null ? null
+                : s.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElse(null);
+    }
+
+    @Test
+    void byUsageANodeBusyByRequestsButIdleGoesAndOneIdleByRequestsButBusyStays() throws Exception {
+        List<String> nodes = twoNodesJudgedByUsage();
+        String idleByUsage = nodes.get(0);
+        String busyByUsage = nodes.get(1);
+        try (com.vpsie.autoscaler.testing.MockNodeMetrics metricsServer =
+                     new com.vpsie.autoscaler.testing.MockNodeMetrics(kube.client(), Clock.systemUTC())) {
+            metricsServer.use(idleByUsage, "100m", "200Mi").use(busyByUsage, "1700m", "1Gi").start(100);
+            await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
+                NodeGroupCondition measured = conditionOf(status("usage"), NodeGroupCondition.TYPE_USAGE_MEASURED);
+                assertThat(measured).isNotNull();
+                assertThat(measured.getStatus()).isEqualTo("True");
+                // mean CPU by usage: (5% + 85%) / 2; memory is lower
+                assertThat(status("usage").getUtilizationPercent()).isEqualTo(45);
+            });
+            assertThat(metrics.registry().get("vpsie.autoscaler.nodegroup.utilization.percent")
+                    .tags("nodegroup", "usage", "resource", "cpu").gauge().value()).isEqualTo(45.0);
+            allowScaleDownToZero("usage");
+
+            await().atMost(20, TimeUnit.SECONDS).until(() -> handedToScaleDown.contains(idleByUsage));
+            // both were judged in the same passes: by requests the second would have gone, and first
+            assertThat(handedToScaleDown).doesNotContain(busyByUsage);
+        }
+    }
+
+    @Test
+    void withoutGroupsJudgedByUsageTheMetricsApiIsNeverAsked() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable spy = kube.dispatcher().fail(r -> {
+            if (r.getPath().startsWith("/apis/metrics.k8s.io/")) {
+                asked.incrementAndGet();
+            }
+            return false; // counts, never fails
+        }, 500);
+        try {
+            kube.client().resources(NodeGroup.class).inNamespace("test")
+                    .resource(ControllerFixtures.group("general", 1, 3)).create();
+            controller(ControllerFixtures.config(false, "only").withUsageSampleInterval(Duration.ofMillis(100)));
+            await().atMost(15, TimeUnit.SECONDS).until(() -> status("general") != null
+                    && Integer.valueOf(1).equals(status("general").getReadyNodes())
+                    && status("general").getUtilizationPercent() != null);
+            assertThat(asked).hasValue(0);
+            assertThat(conditionOf(status("general"), NodeGroupCondition.TYPE_USAGE_MEASURED)).isNull();
+        } finally {
+            spy.run();
+        }
+    }
+
+    @Test
+    void withoutTheMetricsApiAGroupJudgingByUsageFallsBackToRequestsAndSaysSo() throws Exception {
+        Runnable unavailable = kube.dispatcher().fail(r -> r.getPath().startsWith("/apis/metrics.k8s.io/"), 503);
+        try {
+            List<String> nodes = twoNodesJudgedByUsage();
+            await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
+                NodeGroupCondition measured = conditionOf(status("usage"), NodeGroupCondition.TYPE_USAGE_MEASURED);
+                assertThat(measured).isNotNull();
+                assertThat(measured.getStatus()).isEqualTo("False");
+                assertThat(measured.getReason()).isEqualTo("MetricsUnavailable");
+                assertThat(measured.getMessage()).contains("2 of 2 node(s)").contains("metrics.k8s.io");
+                // by requests: (75% + 10%) / 2
+                assertThat(status("usage").getUtilizationPercent()).isEqualTo(43);
+            });
+            allowScaleDownToZero("usage");
+
+            await().atMost(20, TimeUnit.SECONDS).until(() -> handedToScaleDown.contains(nodes.get(1)));
+            assertThat(handedToScaleDown).as("only usage would let it go").doesNotContain(nodes.get(0));
+            // the reconciler rewrites its own conditions, and must leave this one standing
+            assertThat(conditionOf(status("usage"), NodeGroupCondition.TYPE_READY)).isNotNull();
+            assertThat(conditionOf(status("usage"), NodeGroupCondition.TYPE_USAGE_MEASURED)).isNotNull();
+        } finally {
+            unavailable.run();
+        }
+    }
+
+    @Test
+    void aStuckMetricsServerMakesTheSamplesStaleAndTheGroupFallsBack() throws Exception {
+        List<String> nodes = twoNodesJudgedByUsage();
+        try (com.vpsie.autoscaler.testing.MockNodeMetrics metricsServer =
+                     new com.vpsie.autoscaler.testing.MockNodeMetrics(kube.client(), Clock.systemUTC())) {
+            metricsServer.use(nodes.get(0), "100m", "200Mi").use(nodes.get(1), "1700m", "1Gi");
+            metricsServer.lag(Duration.ofMinutes(6)); // served, but measured longer ago than the five minutes allowed
+            metricsServer.start(100);
+            await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
+                NodeGroupCondition measured = conditionOf(status("usage"), NodeGroupCondition.TYPE_USAGE_MEASURED);
+                assertThat(measured).isNotNull();
+                assertThat(measured.getReason()).isEqualTo("StaleSamples");
+            });
+            allowScaleDownToZero("usage");
+            await().atMost(20, TimeUnit.SECONDS).until(() -> handedToScaleDown.contains(nodes.get(1)));
+            assertThat(handedToScaleDown).doesNotContain(nodes.get(0));
+        }
+    }
+
     private double leaderGauge(Controller c) {
         return metricsOf.get(c).registry().get("vpsie.autoscaler.leader").gauge().value();
     }

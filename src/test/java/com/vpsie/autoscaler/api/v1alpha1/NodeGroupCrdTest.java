@@ -64,6 +64,7 @@ class NodeGroupCrdTest {
                         tuple("Desired", ".status.desiredNodes", "integer"),
                         tuple("Current", ".status.currentNodes", "integer"),
                         tuple("Ready", ".status.readyNodes", "integer"),
+                        tuple("Utilization%", ".status.utilizationPercent", "integer"), // ours, not the Go CRD's
                         tuple("Age", ".metadata.creationTimestamp", "date"));
     }
 
@@ -142,8 +143,14 @@ class NodeGroupCrdTest {
                 "notes", "userData", "kubeSizeID", "spotConfig", "multiRegion", "costOptimization");
         assertThat(prop(spec, "scaleUpPolicy").getProperties()).containsOnlyKeys("enabled",
                 "stabilizationWindowSeconds", "cpuThreshold", "memoryThreshold");
+        // utilizationSource is ours: the Go autoscaler judges by usage only, cluster-autoscaler by requests only
         assertThat(prop(spec, "scaleDownPolicy").getProperties()).containsOnlyKeys("enabled",
-                "stabilizationWindowSeconds", "cpuThreshold", "memoryThreshold", "cooldownSeconds");
+                "stabilizationWindowSeconds", "cpuThreshold", "memoryThreshold", "cooldownSeconds",
+                "utilizationSource");
+        assertThat(prop(prop(spec, "scaleDownPolicy"), "utilizationSource").getPattern())
+                .isEqualTo("^(requests|usage|both)$");
+        assertThat(prop(prop(spec, "scaleDownPolicy"), "utilizationSource").getDefault().asText())
+                .isEqualTo(ScaleDownPolicySpec.DEFAULT_UTILIZATION_SOURCE);
         assertThat(prop(spec, "taints").getItems().getSchema().getProperties()).containsKeys("key", "value", "effect");
     }
 
@@ -151,7 +158,7 @@ class NodeGroupCrdTest {
     void statusHasEveryFieldOfTheGoAutoscalerAndRequiresNone() {
         assertThat(status.getProperties()).containsOnlyKeys("currentNodes", "desiredNodes", "readyNodes",
                 "vpsieGroupID", "nodes", "conditions", "lastScaleTime", "lastScaleUpTime", "lastScaleDownTime",
-                "observedGeneration");
+                "observedGeneration", "utilizationPercent"); // the last is ours, for kubectl get ng
         JSONSchemaProps node = prop(status, "nodes").getItems().getSchema();
         // The Go autoscaler's fields, plus ours: requestID ties a Creating entry to its add call across a crash.
         assertThat(node.getProperties()).containsOnlyKeys("nodeName", "vpsID", "instanceType", "status", "createdAt",

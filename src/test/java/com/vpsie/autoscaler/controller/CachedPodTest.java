@@ -31,6 +31,11 @@ class CachedPodTest {
         assertThat(cached.getStatus()).isNull();
         assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
         assertThat(cached.getMetadata().getLabels()).isNullOrEmpty();
+        // The shared empty collections read as fabric8's own would, and the object still serializes.
+        assertThat(cached.getMetadata().getFinalizers()).isEmpty();
+        assertThat(cached.hasFinalizer("x")).isFalse();
+        assertThat(cached.getMetadata().getOwnerReferences()).isEmpty();
+        assertThat(new KubernetesSerialization().asJson(cached)).contains(full.getMetadata().getUid());
     }
 
     @Test

@@ -1,10 +1,10 @@
 package com.vpsie.autoscaler.controller;
 
+import static com.vpsie.autoscaler.testing.IgnoringHandler.ignoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vpsie.autoscaler.sim.kube.StrictMockServer;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +39,7 @@ class ClusterCachePodListPagingIT {
                     .create();
         }
         cache = new ClusterCache(kube.client(), List.of("test"));
-        cache.start(ignore(), ignore(), ignore());
+        cache.start(ignoring(), ignoring(), ignoring());
         assertThat(cache.awaitSynced(60_000)).isTrue();
 
         assertThat(cache.pods()).hasSize(3);
@@ -52,21 +52,5 @@ class ClusterCachePodListPagingIT {
             }
         }
         assertThat(podLists).isNotEmpty().allMatch(p -> p.contains("limit=" + ClusterCache.POD_LIST_PAGE));
-    }
-
-    private static <T> ResourceEventHandler<T> ignore() {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-            }
-        };
     }
 }

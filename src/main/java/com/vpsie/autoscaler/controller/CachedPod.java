@@ -10,9 +10,9 @@ import java.util.Map;
 /**
  * How the pod informer holds a pod: its identity (name, namespace, uid, resourceVersion, which the informer
  * needs) and the decision core's {@link PodInfo}, converted once when the pod arrives instead of on every
- * pass. Measured with {@code bench --scenario cache-heap}: about a twentieth of the heap of the whole
- * object and a quarter of a trimmed one. Parts that replicas have equal (labels, requests, tolerations...)
- * are held once for all of them ({@link SharedPodParts}). A pod that cannot be converted keeps the reason,
+ * pass. Parts that replicas have equal (labels, requests, tolerations...) are held once for all of them
+ * ({@link SharedPodParts}). Measured with {@code bench --scenario cache-heap}: about 460 bytes a pod, a
+ * seventieth of the whole object and a seventeenth of a trimmed one (docs/performance.md). A pod that cannot be converted keeps the reason,
  * and every pass leaves it out with that warning, as it would if it converted then.
  */
 public final class CachedPod extends Pod {

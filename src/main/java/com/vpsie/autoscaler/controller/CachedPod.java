@@ -12,8 +12,9 @@ import java.util.Map;
  * needs) and the decision core's {@link PodInfo}, converted once when the pod arrives instead of on every
  * pass. Parts that replicas have equal (labels, requests, tolerations...) are held once for all of them
  * ({@link SharedPodParts}). Measured with {@code bench --scenario cache-heap}: about 460 bytes a pod, a
- * seventieth of the whole object and a seventeenth of a trimmed one (docs/performance.md). A pod that cannot be converted keeps the reason,
- * and every pass leaves it out with that warning, as it would if it converted then.
+ * seventieth of the whole object and a seventeenth of a trimmed one (docs/performance.md). A pod that cannot
+ * be converted keeps the reason, and every pass leaves it out with that warning, as it would if it converted
+ * then.
  */
 public final class CachedPod extends Pod {
 

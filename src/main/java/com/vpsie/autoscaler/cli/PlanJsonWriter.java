@@ -44,6 +44,14 @@ public final class PlanJsonWriter {
             putIfPresent(o, "node", s.node());
             putIfPresent(o, "nodeGroup", s.nodeGroup());
             putIfPresent(o, "reason", s.reason() == null ? null : s.reason().name());
+            if (s.usage() != null) { // after the older keys, only for groups that judge by usage
+                ObjectNode u = o.putObject("usage");
+                putIfPresent(u, "state", s.usage().state());
+                u.put("samples", s.usage().samples());
+                u.put("samplesBelow", s.usage().samplesBelow());
+                u.put("cpuFraction", rounded(s.usage().cpuFraction()));
+                u.put("memoryFraction", rounded(s.usage().memoryFraction()));
+            }
         }
         ArrayNode keep = root.putArray("unremovable");
         for (Plan.Unremovable u : plan.unremovable()) {
@@ -72,6 +80,11 @@ public final class PlanJsonWriter {
             // a tree of strings and numbers always serializes
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Three decimals (a tenth of a percent): more would be noise of the sampling, not information. */
+    private static double rounded(double fraction) {
+        return Math.round(fraction * 1000) / 1000.0;
     }
 
     private static void putIfPresent(ObjectNode o, String key, String value) {

@@ -137,6 +137,16 @@ public final class RunCommand implements Callable<Integer> {
             + "Default: 3m.")
     String scaleDownFailureCooldown;
 
+    @Option(names = "--unavailable-offerings-ttl", paramLabel = "DURATION", description = "How long a size VPSie "
+            + "refused for lack of capacity in a datacenter is skipped there (other sizes and groups are chosen "
+            + "meanwhile).%nEnv VPSIE_AUTOSCALER_UNAVAILABLE_OFFERINGS_TTL.%nDefault: 3m.")
+    String unavailableOfferingsTtl;
+
+    @Option(names = "--usage-sample-interval", paramLabel = "DURATION", description = "How often node usage is read "
+            + "from the metrics.k8s.io API (metrics-server) for NodeGroups whose scale-down judges by usage."
+            + "%nEnv VPSIE_AUTOSCALER_USAGE_SAMPLE_INTERVAL.%nDefault: 60s.")
+    String usageSampleInterval;
+
     @Option(names = "--shutdown-grace-period", paramLabel = "DURATION", description = "The whole budget from "
             + "SIGTERM to exit (work in flight, then the lease release).%nEnv VPSIE_AUTOSCALER_SHUTDOWN_GRACE_PERIOD.%nDefault: 30s.")
     String shutdownGracePeriod;

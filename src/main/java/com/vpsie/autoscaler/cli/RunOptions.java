@@ -69,6 +69,8 @@ public final class RunOptions {
         MAX_EMPTY_BULK_DELETE("--max-empty-bulk-delete", "10"),
         MAX_DRAIN_PARALLELISM("--max-drain-parallelism", "1"),
         SCALE_DOWN_FAILURE_COOLDOWN("--scale-down-failure-cooldown", "3m"),
+        UNAVAILABLE_OFFERINGS_TTL("--unavailable-offerings-ttl", "3m"),
+        USAGE_SAMPLE_INTERVAL("--usage-sample-interval", "60s"),
         SHUTDOWN_GRACE_PERIOD("--shutdown-grace-period", "30s"),
         LOG_FORMAT("--log-format", "auto"),
         PLANNER_CONFIG("--planner-config", null, "the built-in planner settings"),
@@ -173,7 +175,9 @@ public final class RunOptions {
         int maxEmptyBulkDelete = integer(value(Flag.MAX_EMPTY_BULK_DELETE), 1, Integer.MAX_VALUE);
         int maxDrainParallelism = integer(value(Flag.MAX_DRAIN_PARALLELISM), 1, Integer.MAX_VALUE);
         Duration scaleDownFailureCooldown = duration(value(Flag.SCALE_DOWN_FAILURE_COOLDOWN));
+        Duration usageSampleInterval = duration(value(Flag.USAGE_SAMPLE_INTERVAL));
         Duration shutdownGracePeriod = duration(value(Flag.SHUTDOWN_GRACE_PERIOD));
+        Duration unavailableOfferingsTtl = duration(value(Flag.UNAVAILABLE_OFFERINGS_TTL));
         String logFormat = logFormat(value(Flag.LOG_FORMAT));
         Value plannerValue = value(Flag.PLANNER_CONFIG);
         String plannerFile = optional(plannerValue);
@@ -193,7 +197,8 @@ public final class RunOptions {
                 identity, leaseDuration, renewDeadline, retryPeriod, metricsPort, workers, provider, secretName,
                 secretNamespace, vpsieUrl, vpsieTokenAuth, defaultClusterId, provisioningTimeout,
                 maxGracefulTermination, maxPodEvictionTime, maxEmptyBulkDelete, maxDrainParallelism,
-                scaleDownFailureCooldown, shutdownGracePeriod, logFormat, planner, plannerConfigFile);
+                scaleDownFailureCooldown, shutdownGracePeriod, logFormat, planner, plannerConfigFile,
+                unavailableOfferingsTtl, usageSampleInterval);
     }
 
     /** A file's content without surrounding white space, or null when it is missing or unreadable. */

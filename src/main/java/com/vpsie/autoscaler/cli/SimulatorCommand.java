@@ -55,6 +55,12 @@ public final class SimulatorCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     int maxWorkers;
 
+    @Option(names = "--out-of-stock", paramLabel = "OFFER", split = ",",
+            description = "Size ids sold out in the datacenter: adding a worker to a node group of such a size "
+                    + "answers HTTP 200 with error: true and an \"Insufficient resources\" message, as VPSie does "
+                    + "when a datacenter has no capacity left for a size. Repeatable (default: none).")
+    List<String> outOfStock = List.of();
+
     @Option(names = "--listing-lag-seconds", paramLabel = "N", defaultValue = "0",
             description = "Seconds a server added through the API stays out of the cluster and group listings; "
                     + "while it is above 0 the add call answers data: true without naming the server "
@@ -134,6 +140,7 @@ public final class SimulatorCommand implements Callable<Integer> {
         sim.cloud().readyAfter(Duration.ofSeconds(readyAfterSeconds)).maxWorkersPerCluster(maxWorkers)
                 .addStandardOffers(datacenter)
                 .addCluster(clusterId, clusterId, datacenter);
+        outOfStock.forEach(offer -> sim.cloud().outOfStock(datacenter, offer, true));
         StringBuilder created = new StringBuilder();
         for (String g : groups) {
             String[] parts = g.split(":", 2);

@@ -38,6 +38,8 @@ import java.util.List;
  * @param logFormat "json", "text" or "auto" (JSON when stdout is not a terminal)
  * @param planner the decision core's settings
  * @param plannerConfigFile where {@code planner} came from, or null for defaults
+ * @param unavailableOfferingsTtl how long a size refused for lack of capacity in a datacenter is skipped there
+ * @param usageSampleInterval how often node usage is read from the metrics.k8s.io API
  */
 public record ControllerConfig(
         Path kubeconfig,
@@ -67,10 +69,60 @@ public record ControllerConfig(
         Duration shutdownGracePeriod,
         String logFormat,
         PlannerSettings planner,
-        Path plannerConfigFile) {
+        Path plannerConfigFile,
+        Duration unavailableOfferingsTtl,
+        Duration usageSampleInterval) {
+
+    /** Karpenter keeps its unavailable-offerings cache this long. */
+    public static final Duration DEFAULT_UNAVAILABLE_OFFERINGS_TTL = Duration.ofMinutes(3);
+
+    /** The Go VPSie autoscaler's: metrics-server refreshes about this often. */
+    public static final Duration DEFAULT_USAGE_SAMPLE_INTERVAL = Duration.ofSeconds(60);
 
     public ControllerConfig {
         namespaces = List.copyOf(namespaces);
+        unavailableOfferingsTtl = unavailableOfferingsTtl == null ? DEFAULT_UNAVAILABLE_OFFERINGS_TTL
+                : unavailableOfferingsTtl;
+        usageSampleInterval = usageSampleInterval == null ? DEFAULT_USAGE_SAMPLE_INTERVAL : usageSampleInterval;
+        if (usageSampleInterval.isNegative() || usageSampleInterval.isZero()) {
+            throw new IllegalArgumentException("usageSampleInterval must be positive, got " + usageSampleInterval);
+        }
+    }
+
+    /** Without the settings added later: Karpenter's 3-minute TTL, usage sampled every 60 s. */
+    public ControllerConfig(Path kubeconfig, List<String> namespaces, Duration scanInterval, boolean leaderElect,
+                            String leaseName, String leaseNamespace, String identity, Duration leaseDuration,
+                            Duration renewDeadline, Duration retryPeriod, int metricsPort, int workers, String provider,
+                            String vpsieSecretName, String vpsieSecretNamespace, String vpsieBaseUrl,
+                            StaticTokenAuth vpsieTokenAuth, String defaultClusterId, Duration provisioningTimeout,
+                            Duration maxGracefulTermination, Duration maxPodEvictionTime, int maxEmptyBulkDelete,
+                            int maxDrainParallelism, Duration scaleDownFailureCooldown, Duration shutdownGracePeriod,
+                            String logFormat, PlannerSettings planner, Path plannerConfigFile) {
+        this(kubeconfig, namespaces, scanInterval, leaderElect, leaseName, leaseNamespace, identity, leaseDuration,
+                renewDeadline, retryPeriod, metricsPort, workers, provider, vpsieSecretName, vpsieSecretNamespace,
+                vpsieBaseUrl, vpsieTokenAuth, defaultClusterId, provisioningTimeout, maxGracefulTermination,
+                maxPodEvictionTime, maxEmptyBulkDelete, maxDrainParallelism, scaleDownFailureCooldown,
+                shutdownGracePeriod, logFormat, planner, plannerConfigFile, null, null);
+    }
+
+    /** The same configuration with another unavailable-offerings TTL. */
+    public ControllerConfig withUnavailableOfferingsTtl(Duration ttl) {
+        return new ControllerConfig(kubeconfig, namespaces, scanInterval, leaderElect, leaseName, leaseNamespace,
+                identity, leaseDuration, renewDeadline, retryPeriod, metricsPort, workers, provider, vpsieSecretName,
+                vpsieSecretNamespace, vpsieBaseUrl, vpsieTokenAuth, defaultClusterId, provisioningTimeout,
+                maxGracefulTermination, maxPodEvictionTime, maxEmptyBulkDelete, maxDrainParallelism,
+                scaleDownFailureCooldown, shutdownGracePeriod, logFormat, planner, plannerConfigFile, ttl,
+                usageSampleInterval);
+    }
+
+    /** This configuration with node usage sampled every {@code interval}. */
+    public ControllerConfig withUsageSampleInterval(Duration interval) {
+        return new ControllerConfig(kubeconfig, namespaces, scanInterval, leaderElect, leaseName, leaseNamespace,
+                identity, leaseDuration, renewDeadline, retryPeriod, metricsPort, workers, provider, vpsieSecretName,
+                vpsieSecretNamespace, vpsieBaseUrl, vpsieTokenAuth, defaultClusterId, provisioningTimeout,
+                maxGracefulTermination, maxPodEvictionTime, maxEmptyBulkDelete, maxDrainParallelism,
+                scaleDownFailureCooldown, shutdownGracePeriod, logFormat, planner, plannerConfigFile,
+                unavailableOfferingsTtl, interval);
     }
 
     /** The defaults `run --help` documents; tests start from these. */

@@ -1,18 +1,22 @@
 package com.vpsie.autoscaler.controller;
 
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
+import com.vpsie.autoscaler.api.v1alpha1.NodeGroupCondition;
 import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
 import com.vpsie.autoscaler.metrics.LoopLiveness;
 import com.vpsie.autoscaler.model.ClusterSnapshot;
 import com.vpsie.autoscaler.model.NodeGroupInfo;
 import com.vpsie.autoscaler.model.NodeInfo;
+import com.vpsie.autoscaler.model.UtilizationSource;
 import com.vpsie.autoscaler.plan.AutoscalingPlanner;
 import com.vpsie.autoscaler.plan.NoScaleUpReason;
 import com.vpsie.autoscaler.plan.NodeReason;
 import com.vpsie.autoscaler.plan.Plan;
 import com.vpsie.autoscaler.plan.PlannerSettings;
 import com.vpsie.autoscaler.scaledown.UnneededTracker;
+import com.vpsie.autoscaler.utilization.GroupUtilization;
 import com.vpsie.autoscaler.utilization.NodeUtilization;
+import com.vpsie.autoscaler.utilization.UsageRule;
 import com.vpsie.autoscaler.utilization.UtilizationSample;
 import com.vpsie.autoscaler.utilization.UtilizationTracker;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -54,6 +58,7 @@ public final class AutoscalingLoop {
     private final Consumer<String> reconcileGroup;
     private final UnneededTracker unneeded = new UnneededTracker();
     private final UtilizationTracker utilization;
+    private final NodeUsageSampler usage;
     private final PendingPodBatcher batcher = new PendingPodBatcher(Duration.ofSeconds(1), Duration.ofSeconds(10));
     private final PlannerSettings settings;
     private final Duration scanInterval;
@@ -67,7 +72,8 @@ public final class AutoscalingLoop {
     public AutoscalingLoop(ClusterCache cache, SnapshotFactory snapshots, StatusWriter statusWriter,
                            EventRecorder events, AutoscalerMetrics metrics, GroupBackoff backoff,
                            ScaleDownActuator scaleDown, Consumer<String> reconcileGroup, UtilizationTracker utilization,
-                           PlannerSettings settings, Duration scanInterval, Clock clock, LoopLiveness liveness) {
+                           NodeUsageSampler usage, PlannerSettings settings, Duration scanInterval, Clock clock,
+                           LoopLiveness liveness) {
         this.cache = cache;
         this.snapshots = snapshots;
         this.statusWriter = statusWriter;
@@ -77,6 +83,7 @@ public final class AutoscalingLoop {
         this.scaleDown = scaleDown;
         this.reconcileGroup = reconcileGroup;
         this.utilization = utilization;
+        this.usage = usage;
         this.settings = settings;
         this.scanInterval = scanInterval;
         this.clock = clock;
@@ -93,6 +100,7 @@ public final class AutoscalingLoop {
             return t;
         });
         nextPeriodicPass = clock.instant();
+        usage.start();
         ticker = executor.scheduleWithFixedDelay(this::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -110,6 +118,7 @@ public final class AutoscalingLoop {
         executor = null;
         unneeded.retainOnly(Set.of());
         utilization.retainOnly(Set.of());
+        usage.stop();
         batcher.reset();
     }
 
@@ -126,6 +135,16 @@ public final class AutoscalingLoop {
         if (oldPod == null || !unschedulable(oldPod)) {
             metrics.unschedulablePodSeen();
         }
+        batcher.podArrived(clock.instant());
+    }
+
+    /**
+     * Asks for a pass soon, without waiting for the scan interval: the cloud refused a size for lack of capacity and
+     * gave the group's requested nodes back, so their pods need another offering or group now. It joins the pending
+     * pod batch, so the pass runs about a second later, by when the informer has the group's lowered desired size
+     * (a pass on the stale size would wait for nodes that will not come, until the next periodic pass).
+     */
+    public void requestPass() {
         batcher.podArrived(clock.instant());
     }
 
@@ -174,6 +193,11 @@ public final class AutoscalingLoop {
         step("up", () -> reportPodsWithoutScaleUp(plan));
         feedUtilization(snapshot, now);
         step("down", () -> scaleDown(plan, snapshot, now));
+        try {
+            reportUtilization(snapshot, now);
+        } catch (RuntimeException e) {
+            LOG.warn("autoscaling pass: could not report the groups' utilization: {}", e.toString());
+        }
         liveness.ran(LOOP);
         metrics.passCompleted(Duration.ofNanos(System.nanoTime() - started));
     }
@@ -276,6 +300,60 @@ public final class AutoscalingLoop {
         }
         utilization.retainOnly(live);
         unneeded.retainOnly(live);
+    }
+
+    /**
+     * Each group's utilization into its status (the {@code kubectl get ng} column) and the gauge, and for groups
+     * that judge by usage, whether they could: the {@code UsageMeasured} condition. The status writer sends
+     * nothing when nothing changed, so a steady group costs no write.
+     */
+    private void reportUtilization(ClusterSnapshot snapshot, Instant now) {
+        String problem = usage.problem();
+        for (NodeGroupInfo group : snapshot.nodeGroups().values()) {
+            GroupUtilization u = GroupUtilization.of(snapshot, group, settings.ignoreDaemonSetUtilization(),
+                    settings.ignoreMirrorPodUtilization(), now);
+            metrics.nodeGroupUtilization(group.name(), (int) Math.round(u.cpuFraction() * 100),
+                    (int) Math.round(u.memoryFraction() * 100));
+            NodeGroup cached = cache.nodeGroup(group.namespace(), group.name());
+            if (cached == null) {
+                continue;
+            }
+            NodeGroupCondition condition = usageCondition(group, u, problem);
+            try {
+                statusWriter.update(group.namespace(), group.name(), cached, s -> {
+                    s.setUtilizationPercent(u.percent());
+                    List<NodeGroupCondition> conditions = s.getConditions() == null ? new ArrayList<>()
+                            : new ArrayList<>(s.getConditions());
+                    conditions.removeIf(c -> NodeGroupCondition.TYPE_USAGE_MEASURED.equals(c.getType()));
+                    if (condition != null) {
+                        conditions.add(condition);
+                    }
+                    s.setConditions(conditions);
+                    return s;
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("NodeGroup {}/{}: could not write its utilization, trying again next pass: {}",
+                        group.namespace(), group.name(), e.toString());
+            }
+        }
+    }
+
+    /** Null for a group that judges by requests alone. */
+    static NodeGroupCondition usageCondition(NodeGroupInfo group, GroupUtilization u, String samplerProblem) {
+        if (group.scaleDownPolicy().utilizationSource() == UtilizationSource.REQUESTS) {
+            return null;
+        }
+        if (u.fellBack() == 0) {
+            return new NodeGroupCondition(NodeGroupCondition.TYPE_USAGE_MEASURED, NodeGroupCondition.STATUS_TRUE,
+                    "UsageMeasured", u.byUsage() + " node(s) judged by measured usage");
+        }
+        String message = u.fellBack() + " of " + u.nodes() + " node(s) have no usage sample younger than "
+                + UsageRule.MAX_SAMPLE_AGE.toMinutes() + "m: judged by requests, scale-down by usage waits";
+        return samplerProblem != null
+                ? new NodeGroupCondition(NodeGroupCondition.TYPE_USAGE_MEASURED, NodeGroupCondition.STATUS_FALSE,
+                        "MetricsUnavailable", message + " (" + samplerProblem + ")")
+                : new NodeGroupCondition(NodeGroupCondition.TYPE_USAGE_MEASURED, NodeGroupCondition.STATUS_FALSE,
+                        "StaleSamples", message);
     }
 
     private void scaleDown(Plan plan, ClusterSnapshot snapshot, Instant now) {

@@ -27,6 +27,14 @@ public final class ClusterCache implements AutoCloseable {
 
     private static final String BY_GROUP = "byNodeGroup";
     private static final String BY_NODE = "byNode";
+    /**
+     * Pods per page of the pod informer's list, as client-go's reflector pages (500). fabric8 lists everything
+     * in one response by default, and each whole pod is about 33 KB of heap until the item store trims it, so
+     * one unpaged list of 30,000 pods would need about 1 GB at start, far above the image's heap cap. The price:
+     * with a limit fabric8 no longer asks for {@code resourceVersion=0} (the API server's watch cache, which
+     * ignores limits), so the start-up list is a consistent read, page by page.
+     */
+    static final long POD_LIST_PAGE = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterCache.class);
 
@@ -61,7 +69,7 @@ public final class ClusterCache implements AutoCloseable {
                     : node.getMetadata().getLabels().get(WellKnown.NODEGROUP_LABEL);
             return group == null ? List.of() : List.of(group);
         }));
-        podInformer = client.pods().inAnyNamespace().runnableInformer(0)
+        podInformer = client.pods().inAnyNamespace().withLimit(POD_LIST_PAGE).runnableInformer(0)
                 .itemStore(new TrimmingItemStore<>(CachedPod::of))
                 // Nothing looks pods up by namespace; the index would hold one more entry per pod.
                 .removeNamespaceIndex();

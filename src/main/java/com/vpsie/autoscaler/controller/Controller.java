@@ -40,6 +40,8 @@ public final class Controller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Controller.class);
     /** How often every group is reconciled even when nothing changed (drift, provider-side changes). */
     static final Duration RESYNC = Duration.ofMinutes(1);
+    /** Usage samples kept per node: an hour at the default interval, so windows up to that long are covered. */
+    static final int USAGE_SAMPLES_KEPT = 60;
 
     private final ControllerConfig config;
     private final KubernetesClient client;
@@ -52,6 +54,7 @@ public final class Controller implements AutoCloseable {
     private final ScaleDownActuator scaleDown;
     private final LoopLiveness liveness;
     private final GroupBackoff backoff;
+    private final UnavailableOfferings unavailable;
 
     private final Object leadershipLock = new Object();
     private WorkQueue<String> queue;
@@ -78,12 +81,15 @@ public final class Controller implements AutoCloseable {
         this.liveness = new LoopLiveness(clock, metrics);
         this.backoff = GroupBackoff.clusterAutoscalerDefaults();
         StatusWriter statusWriter = new StatusWriter(client, clock);
-        SnapshotFactory snapshots = new SnapshotFactory(cache, provider);
+        this.unavailable = new UnavailableOfferings(config.unavailableOfferingsTtl());
+        NodeUsageSampler usage = new NodeUsageSampler(client, cache, new UtilizationTracker(USAGE_SAMPLES_KEPT),
+                config.usageSampleInterval(), clock);
+        SnapshotFactory snapshots = new SnapshotFactory(cache, provider, unavailable, usage::samples);
         this.scaleDown = scaleDown.apply(() -> snapshots.build(clock.instant(), backoff::backedOff));
         this.reconciler = new NodeGroupReconciler(cache, client, provider, statusWriter, events, metrics, backoff, clock,
-                config.provisioningTimeout(), config.defaultClusterId());
+                config.provisioningTimeout(), config.defaultClusterId(), unavailable, this::requestPass);
         this.loop = new AutoscalingLoop(cache, snapshots, statusWriter, events, metrics,
-                backoff, this.scaleDown, this::enqueue, new UtilizationTracker(60), config.planner(), config.scanInterval(),
+                backoff, this.scaleDown, this::enqueue, new UtilizationTracker(60), usage, config.planner(), config.scanInterval(),
                 clock, liveness);
         metrics.leader(false);
     }
@@ -179,9 +185,17 @@ public final class Controller implements AutoCloseable {
             scaleDown.stop();
             // per-term state: the next term (here or on another replica) starts from what it observes itself
             backoff.clear();
+            unavailable.clear();
             resync.shutdownNow();
             // a reconcile in the middle of a provider call finishes it (it has its own deadline), no new one starts
             queue.shutdown(Duration.ZERO);
+        }
+    }
+
+    /** The reconciler's call after a size was refused for lack of capacity: plan again without waiting. */
+    private void requestPass() {
+        if (leading && !closing) {
+            loop.requestPass();
         }
     }
 
@@ -202,7 +216,8 @@ public final class Controller implements AutoCloseable {
         reconciler.retainNodes(live);
     }
 
-    private static String key(NodeGroup g) {
+    /** {@code namespace/name}: what per-group state is keyed by, since names repeat across namespaces. */
+    static String key(NodeGroup g) {
         return g.getMetadata().getNamespace() + "/" + g.getMetadata().getName();
     }
 

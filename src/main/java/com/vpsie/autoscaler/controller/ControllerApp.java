@@ -47,7 +47,7 @@ public final class ControllerApp implements AutoCloseable {
         this.events = new KubernetesEventRecorder(client, clock, config.identity(), metrics);
         this.controller = new Controller(config, client, provider, metrics, events,
                 snapshots -> new ScaleDownManager(client, snapshots, config.planner(), DrainSettings.from(config), events,
-                        metrics, clock), clock);
+                        metrics, clock, config.namespaces()), clock);
         this.health = new HealthServer(config.metricsPort(), metrics, controller::liveness, this::readiness);
     }
 

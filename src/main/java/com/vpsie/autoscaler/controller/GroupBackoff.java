@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * Exponential back-off of a group after failed scale-ups, as cluster-autoscaler does it: 5 min after the
- * first failure, doubling up to 30 min, forgotten 3 h after the last failure. Pure; time is handed in.
+ * first failure, doubling up to 30 min, forgotten 3 h after the last failure. Pure; time is handed in. Groups are
+ * keyed by "namespace/name": a group's failures must not hold a same-named group of another namespace.
  */
 public final class GroupBackoff {
 

@@ -7,6 +7,7 @@ import com.vpsie.autoscaler.api.v1alpha1.NodeGroupNodeStatus;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupStatus;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupValidation;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupVpsieGroup;
+import com.vpsie.autoscaler.config.ControllerConfig;
 import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
 import com.vpsie.autoscaler.model.WellKnown;
 import com.vpsie.autoscaler.provider.CloudProvider;
@@ -14,6 +15,7 @@ import com.vpsie.autoscaler.provider.CreateOutcome;
 import com.vpsie.autoscaler.provider.ProviderException;
 import com.vpsie.autoscaler.provider.ProviderGroup;
 import com.vpsie.autoscaler.provider.ProviderServer;
+import com.vpsie.autoscaler.snapshot.ClusterObjectConverter;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -72,18 +74,36 @@ public final class NodeGroupReconciler {
     private final Clock clock;
     private final Duration provisioningTimeout;
     private final String defaultClusterId;
+    private final UnavailableOfferings unavailable;
+    private final Runnable replan;
     /** Nodes whose provisioning time was already recorded; cleaned when they go. */
     private final Set<String> provisionedSeen = ConcurrentHashMap.newKeySet();
     /**
-     * Per group, when this process first saw each of its open create requests: a request inherited from an earlier
+     * Per group ("namespace/name"), when this process first saw each of its open create requests: a request inherited from an earlier
      * leader is given up only after this process has watched the listing for it for the settle time.
      */
     private final Map<String, Map<String, Instant>> requestsWatchedSince = new ConcurrentHashMap<>();
+    /** Per group ("namespace/name"), the generation whose ignored fields have been announced by an Event. */
+    private final Map<String, Long> ignoredFieldsAnnounced = new ConcurrentHashMap<>();
 
     public NodeGroupReconciler(ClusterCache cache, KubernetesClient client, CloudProvider provider,
                                StatusWriter statusWriter, EventRecorder events, AutoscalerMetrics metrics,
                                GroupBackoff backoff, Clock clock, Duration provisioningTimeout,
                                String defaultClusterId) {
+        this(cache, client, provider, statusWriter, events, metrics, backoff, clock, provisioningTimeout,
+                defaultClusterId, new UnavailableOfferings(ControllerConfig.DEFAULT_UNAVAILABLE_OFFERINGS_TTL), () -> { });
+    }
+
+    /**
+     * @param unavailable the sizes refused for lack of capacity, shared with the snapshot the planner sees
+     * @param replan asks for an autoscaling pass at once, so a refused size's nodes are planned elsewhere
+     */
+    public NodeGroupReconciler(ClusterCache cache, KubernetesClient client, CloudProvider provider,
+                               StatusWriter statusWriter, EventRecorder events, AutoscalerMetrics metrics,
+                               GroupBackoff backoff, Clock clock, Duration provisioningTimeout,
+                               String defaultClusterId, UnavailableOfferings unavailable, Runnable replan) {
+        this.unavailable = unavailable;
+        this.replan = replan;
         this.cache = cache;
         this.client = client;
         this.provider = provider;
@@ -107,7 +127,7 @@ public final class NodeGroupReconciler {
         String name = key.substring(key.indexOf('/') + 1);
         NodeGroup group = cache.nodeGroup(namespace, name);
         if (group == null) {
-            forget(name);
+            forget(key, name);
             provider.forgetGroup(key);
             return null;
         }
@@ -130,6 +150,7 @@ public final class NodeGroupReconciler {
             markInvalid(group, problems);
             return null;
         }
+        announceIgnoredFields(group);
         Observed seen;
         try {
             seen = observe(group);
@@ -146,7 +167,9 @@ public final class NodeGroupReconciler {
         CreateRound round = createMissingServers(seen, group, now);
         WrittenStatus written = writeStatus(seen, group, round, now);
         reportSettled(seen, written.settled(), now);
-        if (round.failure() != null) {
+        if (round.failure() instanceof ProviderException.OutOfCapacity) {
+            reportOutOfCapacity(seen, round, now);
+        } else if (round.failure() != null) {
             ProviderException e = round.failure();
             metrics.nodeProvisioningFailed(group.getMetadata().getName(), providerErrorReason(e));
             markProviderError(group, e);
@@ -176,6 +199,22 @@ public final class NodeGroupReconciler {
             s.setObservedGeneration(group.getMetadata().getGeneration());
             return s;
         });
+    }
+
+    /** One Event per generation naming the fields nothing uses; the status carries them as a condition. */
+    private void announceIgnoredFields(NodeGroup group) {
+        String key = Controller.key(group);
+        List<String> ignored = IgnoredSpecFields.of(group.getSpec());
+        if (ignored.isEmpty()) {
+            ignoredFieldsAnnounced.remove(key);
+            return;
+        }
+        Long generation = group.getMetadata().getGeneration() == null ? 0L : group.getMetadata().getGeneration();
+        if (generation.equals(ignoredFieldsAnnounced.put(key, generation))) {
+            return;
+        }
+        LOG.info("NodeGroup {}: {}", key, IgnoredSpecFields.message(ignored));
+        events.warning(ref(group), IgnoredSpecFields.REASON, IgnoredSpecFields.message(ignored));
     }
 
     // ---- step: observe ----
@@ -308,7 +347,7 @@ public final class NodeGroupReconciler {
         }
         if (!timedOut.isEmpty()) {
             // one failed scale-up, however many of its servers timed out together
-            backoff.failed(seen.group().getMetadata().getName(), "ScaleUpTimedOut", now);
+            backoff.failed(Controller.key(seen.group()), "ScaleUpTimedOut", now);
         }
         return outcome.group() != null ? outcome.group() : seen.group();
     }
@@ -401,11 +440,20 @@ public final class NodeGroupReconciler {
      * What the create step did: per request id the add call's outcome, the requests recorded but never sent (or
      * certainly refused), and the provider failure that stopped it, if any.
      */
-    private record CreateRound(Map<String, CreateOutcome> outcomes, Set<String> dropped, ProviderException failure) {
-        static final CreateRound NONE = new CreateRound(Map.of(), Set.of(), null);
+    private record CreateRound(Map<String, CreateOutcome> outcomes, Set<String> dropped, ProviderException failure,
+                               String offering) {
+        static final CreateRound NONE = new CreateRound(Map.of(), Set.of(), null, null);
 
         int sent() {
             return outcomes.size();
+        }
+
+        /**
+         * Requests given back to the desired size: those the cloud refused for lack of capacity (and the ones not
+         * sent after it), so the planner can place their pods on another offering or group.
+         */
+        int released() {
+            return failure instanceof ProviderException.OutOfCapacity ? dropped.size() : 0;
         }
     }
 
@@ -428,21 +476,28 @@ public final class NodeGroupReconciler {
             return CreateRound.NONE;
         }
         String name = group.getMetadata().getName();
-        if (backoff.backedOff(name, now) && active >= spec.getMinNodes()) {
+        String key = Controller.key(group);
+        if (backoff.backedOff(key, now) && active >= spec.getMinNodes()) {
             LOG.info("NodeGroup {} is backed off after {}; not creating {} server(s) now", seen.target().key(),
-                    backoff.reason(name, now), missing);
+                    backoff.reason(key, now), missing);
             return CreateRound.NONE;
         }
-        String fallback = spec.getPreferredInstanceType() != null && !spec.getPreferredInstanceType().isBlank()
-                ? spec.getPreferredInstanceType() : spec.getOfferingIDs().get(0);
-        // the offerings the planner chose, in order; a server the plan did not size (the minimum, a replacement)
-        // gets the preferred one
+        String offering = offeringToRequest(group, now);
+        if (offering == null) {
+            LOG.info("NodeGroup {}: every offering it may use is out of capacity in datacenter {}; not creating {} "
+                    + "server(s) now", seen.target().key(), spec.getDatacenterID(), missing);
+            return CreateRound.NONE;
+        }
+        // the offerings the planner chose, in order; a server the plan did not size (the minimum, a replacement), or
+        // whose planned offering has run out of capacity since, gets the one above
         List<String> planned = group.getStatus() == null || group.getStatus().getPlannedOfferings() == null
                 ? List.of() : group.getStatus().getPlannedOfferings();
         int taken = (int) Math.min(missing, planned.size());
         List<NodeGroupNodeStatus> requests = new ArrayList<>();
         for (int i = 0; i < missing; i++) {
-            String chosen = i < taken && spec.getOfferingIDs().contains(planned.get(i)) ? planned.get(i) : fallback;
+            String chosen = i < taken && spec.getOfferingIDs().contains(planned.get(i))
+                    && unavailable.unavailableUntil(spec.getDatacenterID(), planned.get(i), now) == null
+                    ? planned.get(i) : offering;
             NodeGroupNodeStatus e = new NodeGroupNodeStatus();
             e.setRequestID(group.getMetadata().getUid() + "/" + now.toEpochMilli() + "/" + (i + 1));
             e.setStatus(PendingCreates.CREATING);
@@ -453,11 +508,11 @@ public final class NodeGroupReconciler {
         // An offering whose VPSie group is still being made (or cannot be) asks for nothing yet: no request is
         // recorded that could not be sent.
         try {
-            for (String offering : requests.stream().map(NodeGroupNodeStatus::getInstanceType).distinct().toList()) {
-                provider.prepareOffering(seen.target(), offering);
+            for (String wanted : requests.stream().map(NodeGroupNodeStatus::getInstanceType).distinct().toList()) {
+                provider.prepareOffering(seen.target(), wanted);
             }
         } catch (ProviderException e) {
-            return new CreateRound(Map.of(), Set.of(), e);
+            return new CreateRound(Map.of(), Set.of(), e, offering);
         }
         // The intent first: a crash after an add call then leaves a record a successor adopts the server by. The
         // planned offerings these requests took go in the same write, so none is used twice.
@@ -473,11 +528,12 @@ public final class NodeGroupReconciler {
                     seen.target().key());
             return CreateRound.NONE;
         }
-        Map<String, Instant> since = requestsWatchedSince.computeIfAbsent(name, n -> new ConcurrentHashMap<>());
+        Map<String, Instant> since = requestsWatchedSince.computeIfAbsent(key, n -> new ConcurrentHashMap<>());
         requests.forEach(r -> since.put(r.getRequestID(), now));
         Map<String, CreateOutcome> outcomes = new LinkedHashMap<>();
         Set<String> dropped = new HashSet<>();
         ProviderException failure = null;
+        String refused = offering;
         for (NodeGroupNodeStatus request : requests) {
             String id = request.getRequestID();
             if (failure != null) {
@@ -494,11 +550,49 @@ public final class NodeGroupReconciler {
             } catch (ProviderException e) {
                 dropped.add(id); // certainly not made
                 failure = e;
+                if (e instanceof ProviderException.OutOfCapacity) {
+                    // before the status write below, so its OfferingUnavailable condition already says so
+                    refused = request.getInstanceType();
+                    unavailable.refused(spec.getDatacenterID(), refused, now);
+                }
             }
         }
         LOG.info("NodeGroup {}: {} add call(s) sent for {} missing server(s)", seen.target().key(), outcomes.size(),
                 missing);
-        return new CreateRound(outcomes, dropped, failure);
+        return new CreateRound(outcomes, dropped, failure, refused);
+    }
+
+    /**
+     * The offering new servers are asked for: the group's first candidate (the preferred one first, the others only
+     * when mixing is allowed) that the cloud has not refused for lack of capacity, or null when all were refused.
+     */
+    private String offeringToRequest(NodeGroup group, Instant now) {
+        String datacenter = group.getSpec().getDatacenterID();
+        for (String candidate : ClusterObjectConverter.toNodeGroupInfo(group).candidateOfferings()) {
+            if (unavailable.unavailableUntil(datacenter, candidate, now) == null) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * VPSie refused the size for lack of capacity. The size was marked unavailable in that datacenter when refused and
+     * the refused requests given back to the desired size (in the status write); this tells it (Event, counter) and
+     * asks for a pass at once, so their pods are planned on another offering or group instead of waiting out the
+     * provisioning timeout.
+     */
+    private void reportOutOfCapacity(Observed seen, CreateRound round, Instant now) {
+        String name = seen.group().getMetadata().getName();
+        String datacenter = seen.group().getSpec().getDatacenterID();
+        Instant until = unavailable.unavailableUntil(datacenter, round.offering(), now);
+        String message = "VPSie has no capacity for offering " + round.offering() + " in datacenter " + datacenter
+                + ": skipping it until " + (until == null ? "unknown" : StatusMerge.format(until)) + "; " + round.released()
+                + " requested node(s) given back for another offering or group (" + round.failure().getMessage() + ")";
+        LOG.warn("NodeGroup {}: {}", seen.target().key(), message);
+        events.warning(ref(seen.group()), "OfferingUnavailable", message);
+        metrics.nodeProvisioningFailed(name, "OutOfCapacity");
+        replan.run();
     }
 
     private List<ProviderServer> activeServers(Observed seen, NodeGroup group) {
@@ -527,7 +621,7 @@ public final class NodeGroupReconciler {
             metrics.nodeProvisioningFailed(seen.group().getMetadata().getName(), "TimedOut");
         }
         if (!settled.timedOut().isEmpty()) {
-            backoff.failed(seen.group().getMetadata().getName(), "ScaleUpTimedOut", now);
+            backoff.failed(Controller.key(seen.group()), "ScaleUpTimedOut", now);
         }
     }
 
@@ -549,9 +643,11 @@ public final class NodeGroupReconciler {
         seen.servers().forEach(s -> stillThere.add(nameOf(seen, s)));
         int registered = seen.nodes().size();
         int readyNodes = (int) seen.nodes().stream().filter(NodeGroupReconciler::ready).count();
-        String backedOff = backoff.reason(group.getMetadata().getName(), now);
+        String backedOff = backoff.reason(Controller.key(group), now);
+        List<String> ignored = IgnoredSpecFields.of(spec);
+        NodeGroupCondition offeringCondition = offeringCondition(spec.getDatacenterID(), spec.getOfferingIDs(), now);
         StatusWriter.Outcome outcome = statusWriter.update(ns(group), group.getMetadata().getName(), group, s -> {
-            int desired = clamp(currentDesired(s, seen), spec.getMinNodes(), spec.getMaxNodes());
+            int desired = clamp(currentDesired(s, seen) - round.released(), spec.getMinNodes(), spec.getMaxNodes());
             Set<String> released = namesWithStatus(s, DELETING);
             List<NodeGroupNodeStatus> nodes = new ArrayList<>();
             if (s.getNodes() != null) {
@@ -608,6 +704,15 @@ public final class NodeGroupReconciler {
                     : new NodeGroupCondition(NodeGroupCondition.TYPE_ERROR, NodeGroupCondition.STATUS_FALSE, "NoError", ""));
             conditions.add(capacity(NodeGroupCondition.TYPE_AT_MIN_CAPACITY, desired <= spec.getMinNodes()));
             conditions.add(capacity(NodeGroupCondition.TYPE_AT_MAX_CAPACITY, desired >= spec.getMaxNodes()));
+            conditions.add(offeringCondition);
+            if (!ignored.isEmpty()) {
+                conditions.add(new NodeGroupCondition(IgnoredSpecFields.CONDITION_TYPE, NodeGroupCondition.STATUS_TRUE,
+                        IgnoredSpecFields.REASON, IgnoredSpecFields.message(ignored)));
+            }
+            if (s.getConditions() != null) { // the autoscaling pass owns this one: keep it as it wrote it
+                s.getConditions().stream().filter(c -> NodeGroupCondition.TYPE_USAGE_MEASURED.equals(c.getType()))
+                        .forEach(conditions::add);
+            }
             s.setConditions(conditions);
             return s;
         });
@@ -667,6 +772,22 @@ public final class NodeGroupReconciler {
         return list.size() <= n ? null : List.copyOf(list.subList(n, list.size()));
     }
 
+    /** Which of the group's offerings VPSie refuses in its datacenter for lack of capacity, and until when. */
+    private NodeGroupCondition offeringCondition(String datacenter, List<String> offerings, Instant now) {
+        Map<String, Instant> refused = unavailable.unavailableOf(datacenter, offerings == null ? List.of() : offerings,
+                now);
+        if (refused.isEmpty()) {
+            return new NodeGroupCondition(NodeGroupCondition.TYPE_OFFERING_UNAVAILABLE, NodeGroupCondition.STATUS_FALSE,
+                    "Available", "");
+        }
+        StringBuilder message = new StringBuilder();
+        refused.forEach((offering, until) -> message.append(message.length() == 0 ? "" : "; ").append("offering ")
+                .append(offering).append(" out of capacity in datacenter ").append(datacenter).append(" until ")
+                .append(StatusMerge.format(until)));
+        return new NodeGroupCondition(NodeGroupCondition.TYPE_OFFERING_UNAVAILABLE, NodeGroupCondition.STATUS_TRUE,
+                "OutOfCapacity", message.toString());
+    }
+
     private static NodeGroupCondition capacity(String type, boolean at) {
         return new NodeGroupCondition(type, at ? NodeGroupCondition.STATUS_TRUE : NodeGroupCondition.STATUS_FALSE,
                 at ? "Reached" : "NotReached", "");
@@ -694,7 +815,7 @@ public final class NodeGroupReconciler {
     private void markProviderError(NodeGroup group, ProviderException e) {
         String reason = providerErrorReason(e);
         if (e instanceof ProviderException.Terminal) {
-            backoff.failed(group.getMetadata().getName(), reason, clock.instant());
+            backoff.failed(Controller.key(group), reason, clock.instant());
         }
         statusWriter.update(ns(group), group.getMetadata().getName(), group, s -> {
             s.setConditions(replaceCondition(s.getConditions(), new NodeGroupCondition(NodeGroupCondition.TYPE_ERROR,
@@ -739,25 +860,31 @@ public final class NodeGroupReconciler {
             group.getStatus().getNodes().stream().filter(PendingCreates::isPending)
                     .forEach(e -> open.add(e.getRequestID()));
         }
-        String name = group.getMetadata().getName();
+        String key = Controller.key(group);
         if (open.isEmpty()) {
-            requestsWatchedSince.remove(name);
+            requestsWatchedSince.remove(key);
             return;
         }
-        Map<String, Instant> since = requestsWatchedSince.computeIfAbsent(name, n -> new ConcurrentHashMap<>());
+        Map<String, Instant> since = requestsWatchedSince.computeIfAbsent(key, n -> new ConcurrentHashMap<>());
         since.keySet().retainAll(open);
         open.forEach(id -> since.putIfAbsent(id, now));
     }
 
     private Map<String, Instant> watched(NodeGroup group) {
-        return requestsWatchedSince.getOrDefault(group.getMetadata().getName(), Map.of());
+        return requestsWatchedSince.getOrDefault(Controller.key(group), Map.of());
     }
 
-    /** Drops every piece of state kept for a group that is gone. */
-    private void forget(String group) {
-        requestsWatchedSince.remove(group);
-        backoff.forget(group);
-        metrics.forgetNodeGroup(group);
+    /**
+     * Drops every piece of state kept for the group {@code key} ("namespace/name") that is gone. Its series are
+     * labelled by name alone, so they stay while a same-named group of another namespace is still managed here.
+     */
+    private void forget(String key, String name) {
+        requestsWatchedSince.remove(key);
+        ignoredFieldsAnnounced.remove(key);
+        backoff.forget(key);
+        if (cache.nodeGroups().stream().noneMatch(g -> name.equals(g.getMetadata().getName()))) {
+            metrics.forgetNodeGroup(name);
+        }
     }
 
     /** Forgets per-node state of nodes that no longer exist. */

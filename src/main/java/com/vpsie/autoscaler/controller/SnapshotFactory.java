@@ -7,12 +7,14 @@ import com.vpsie.autoscaler.model.ClusterSnapshot;
 import com.vpsie.autoscaler.model.DaemonSetInfo;
 import com.vpsie.autoscaler.model.NodeGroupInfo;
 import com.vpsie.autoscaler.model.NodeInfo;
+import com.vpsie.autoscaler.model.NodeUsage;
 import com.vpsie.autoscaler.model.Offering;
 import com.vpsie.autoscaler.model.PdbInfo;
 import com.vpsie.autoscaler.model.PodInfo;
 import com.vpsie.autoscaler.provider.CloudProvider;
 import com.vpsie.autoscaler.provider.ProviderException;
 import com.vpsie.autoscaler.snapshot.ClusterObjectConverter;
+import com.vpsie.autoscaler.utilization.UtilizationSample;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -28,6 +30,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Builds the immutable {@link ClusterSnapshot} of one pass from the informer caches and the provider's
  * offerings. Invalid NodeGroups are left out (the reconciler reports them); groups that are backed off
- * take part with scale-up turned off, so the expander picks another group.
+ * take part with scale-up turned off, so the expander picks another group. Each node carries copies of its
+ * measured usage samples, so the planner and a drain's re-check judge usage from the same figures.
  */
 public final class SnapshotFactory {
 
@@ -46,12 +50,37 @@ public final class SnapshotFactory {
     /** Last offerings that could be listed, per datacenter: a passing API error does not stop planning. */
     private final Map<String, List<Offering>> lastOfferings = new HashMap<>();
 
+    /** Sizes refused for lack of capacity, or null: the planner then sees every offering as available. */
+    private final UnavailableOfferings unavailable;
+
+    private final Function<String, List<UtilizationSample>> usage;
+
     public SnapshotFactory(ClusterCache cache, CloudProvider provider) {
-        this.cache = cache;
-        this.provider = provider;
+        this(cache, provider, null, node -> List.of());
     }
 
-    /** {@code backedOff} tells whether a group (by name) may not scale up now. */
+    public SnapshotFactory(ClusterCache cache, CloudProvider provider, UnavailableOfferings unavailable) {
+        this(cache, provider, unavailable, node -> List.of());
+    }
+
+    /** @param usage a node's measured usage samples (copies), oldest first */
+    public SnapshotFactory(ClusterCache cache, CloudProvider provider, Function<String, List<UtilizationSample>> usage) {
+        this(cache, provider, null, usage);
+    }
+
+    /**
+     * @param unavailable sizes refused for lack of capacity, or null
+     * @param usage a node's measured usage samples (copies), oldest first
+     */
+    public SnapshotFactory(ClusterCache cache, CloudProvider provider, UnavailableOfferings unavailable,
+                           Function<String, List<UtilizationSample>> usage) {
+        this.cache = cache;
+        this.provider = provider;
+        this.unavailable = unavailable;
+        this.usage = usage;
+    }
+
+    /** {@code backedOff} tells whether a group (by "namespace/name") may not scale up now. */
     public ClusterSnapshot build(Instant now, BiPredicate<String, Instant> backedOff) {
         TreeSet<String> datacenters = new TreeSet<>();
         for (NodeGroup g : cache.nodeGroups()) {
@@ -63,13 +92,47 @@ public final class SnapshotFactory {
         for (String dc : datacenters) {
             offerings.addAll(offerings(dc));
         }
-        return assemble(cache.nodeGroups(), cache.nodes(), cache.pods(), cache.pdbs(), cache.daemonSets(), offerings,
-                name -> backedOff.test(name, now), LOG::warn);
+        ClusterSnapshot snapshot = assemble(cache.nodeGroups(), cache.nodes(), cache.pods(), cache.pdbs(),
+                cache.daemonSets(), offerings, name -> backedOff.test(name, now), LOG::warn);
+        if (unavailable != null) {
+            snapshot = snapshot.withUnavailableOfferings(unavailableByGroup(snapshot, now));
+        }
+        return withUsage(snapshot);
+    }
+
+    /** Per group in the snapshot, its offerings refused in its datacenter for lack of capacity and until when. */
+    private Map<String, Map<String, Instant>> unavailableByGroup(ClusterSnapshot snapshot, Instant now) {
+        Map<String, Map<String, Instant>> byGroup = new HashMap<>();
+        for (NodeGroup g : cache.nodeGroups()) {
+            NodeGroupInfo info = snapshot.nodeGroups().get(g.getMetadata().getName());
+            if (info == null || g.getSpec() == null || !info.namespace().equals(g.getMetadata().getNamespace())) {
+                continue; // left out of the snapshot, or a same-named group of another namespace
+            }
+            Map<String, Instant> refused = unavailable.unavailableOf(g.getSpec().getDatacenterID(), info.offeringIds(),
+                    now);
+            if (!refused.isEmpty()) {
+                byGroup.put(info.name(), refused);
+            }
+        }
+        return byGroup;
+    }
+
+    /** The snapshot with each node's measured usage samples, for groups that judge by usage. */
+    private ClusterSnapshot withUsage(ClusterSnapshot snapshot) {
+        Map<String, NodeUsage> measured = new HashMap<>();
+        for (NodeInfo node : snapshot.nodes()) {
+            List<UtilizationSample> samples = usage.apply(node.name());
+            if (!samples.isEmpty()) {
+                measured.put(node.name(), new NodeUsage(samples.stream()
+                        .map(u -> new NodeUsage.Sample(u.time(), u.cpuFraction(), u.memoryFraction())).toList()));
+            }
+        }
+        return snapshot.withUsage(measured);
     }
 
     /**
      * The snapshot of these objects: invalid NodeGroups and same-named ones are left out, groups that
-     * {@code scaleUpHeld} names take part without scale-up, and objects that cannot be converted are
+     * {@code scaleUpHeld} names (by "namespace/name") take part without scale-up, and objects that cannot be converted are
      * left out with a warning. Shared by the controller (informer caches) and {@code plan} (a live list).
      */
     public static ClusterSnapshot assemble(List<NodeGroup> nodeGroups, List<Node> nodeList, List<Pod> podList,
@@ -78,7 +141,7 @@ public final class SnapshotFactory {
                                            Predicate<String> scaleUpHeld, Consumer<String> warn) {
         Map<String, NodeGroupInfo> byName = new LinkedHashMap<>();
         for (NodeGroup g : nodeGroups) {
-            String key = g.getMetadata().getNamespace() + "/" + g.getMetadata().getName();
+            String key = Controller.key(g);
             List<FieldError> problems = NodeGroupValidation.validate(g);
             if (!problems.isEmpty()) {
                 warn.accept("NodeGroup " + key + " left out, it is invalid: " + problems.get(0));
@@ -91,7 +154,7 @@ public final class SnapshotFactory {
                 byName.put(info.name(), null);
                 continue;
             }
-            byName.put(info.name(), scaleUpHeld.test(info.name()) ? withoutScaleUp(info) : info);
+            byName.put(info.name(), scaleUpHeld.test(key) ? withoutScaleUp(info) : info);
         }
         List<NodeGroupInfo> groups = new ArrayList<>();
         byName.values().stream().filter(i -> i != null).forEach(groups::add);

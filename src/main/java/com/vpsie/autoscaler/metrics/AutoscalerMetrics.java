@@ -128,6 +128,12 @@ public final class AutoscalerMetrics {
         gauge("nodegroup.ready.nodes", tags).set(ready);
     }
 
+    /** The group's mean utilization as its status shows it; {@code resource} is cpu or memory. */
+    public void nodeGroupUtilization(String group, int cpuPercent, int memoryPercent) {
+        gauge("nodegroup.utilization.percent", Tags.of("nodegroup", group, "resource", "cpu")).set(cpuPercent);
+        gauge("nodegroup.utilization.percent", Tags.of("nodegroup", group, "resource", "memory")).set(memoryPercent);
+    }
+
     /** Drops every series of a group that was deleted, so dashboards do not show it forever. */
     public void forgetNodeGroup(String group) {
         forgetSeries("nodegroup", group);
@@ -161,8 +167,9 @@ public final class AutoscalerMetrics {
 
     /**
      * A server that did not become a Ready node: {@code reason} is ProviderRejected (a terminal error from the
-     * provider), ProviderUnavailable (the create failed after retries) or TimedOut (no Ready node within the
-     * provisioning timeout; the server is deleted).
+     * provider), ProviderUnavailable (the create failed after retries), OutOfCapacity (the datacenter had no room
+     * for the size; another offering or group is chosen) or TimedOut (no Ready node within the provisioning
+     * timeout; the server is deleted).
      */
     public void nodeProvisioningFailed(String group, String reason) {
         registry.counter(PREFIX + "node.provisioning.failures", "nodegroup", group, "reason", reason).increment();

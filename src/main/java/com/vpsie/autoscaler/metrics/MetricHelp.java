@@ -29,6 +29,8 @@ final class MetricHelp implements MeterFilter {
             Map.entry("nodegroup.desired.nodes", "status.desiredNodes of each NodeGroup."),
             Map.entry("nodegroup.current.nodes", "Registered nodes of each NodeGroup."),
             Map.entry("nodegroup.ready.nodes", "Ready nodes of each NodeGroup."),
+            Map.entry("nodegroup.utilization.percent", "Mean CPU or memory (label resource) utilization of each "
+                    + "NodeGroup's nodes in percent, by its scale-down signal: measured usage where fresh, else requests."),
             Map.entry("controller.reconcile", "NodeGroup reconciles."),
             Map.entry("controller.reconcile.errors", "NodeGroup reconciles that failed and will be retried with back-off."),
             Map.entry("controller.reconcile.duration", "Duration of one NodeGroup reconcile."),

@@ -1,5 +1,6 @@
 package com.vpsie.autoscaler.model;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -18,6 +19,9 @@ public final class ClusterSnapshot {
     private final Map<String, Offering> offerings;
     private final Map<String, List<PodInfo>> podsByNode;
     private final Map<String, List<NodeInfo>> nodesByGroup;
+    /** Per group, its offerings the cloud refused for lack of capacity, each until when; see {@link #unavailableUntil}. */
+    private final Map<String, Map<String, Instant>> unavailableOfferings;
+    private final Map<String, NodeUsage> usage;
 
     public ClusterSnapshot(List<NodeInfo> nodes, List<PodInfo> pods, List<PdbInfo> pdbs,
                            List<NodeGroupInfo> nodeGroups, List<Offering> offerings) {
@@ -61,7 +65,59 @@ public final class ClusterSnapshot {
         }
         byGroup.replaceAll((k, v) -> List.copyOf(v));
         this.nodesByGroup = Collections.unmodifiableMap(byGroup);
+        this.unavailableOfferings = Map.of();
+        this.usage = Map.of();
     }
+
+    private ClusterSnapshot(ClusterSnapshot base, Map<String, Map<String, Instant>> unavailableOfferings,
+                            Map<String, NodeUsage> usage) {
+        this.nodes = base.nodes;
+        this.pods = base.pods;
+        this.pdbs = base.pdbs;
+        this.daemonSets = base.daemonSets;
+        this.nodeGroups = base.nodeGroups;
+        this.offerings = base.offerings;
+        this.podsByNode = base.podsByNode;
+        this.nodesByGroup = base.nodesByGroup;
+        Map<String, Map<String, Instant>> copy = new LinkedHashMap<>();
+        unavailableOfferings.forEach((group, byOffering) -> {
+            if (!byOffering.isEmpty()) {
+                copy.put(group, Map.copyOf(byOffering));
+            }
+        });
+        this.unavailableOfferings = Collections.unmodifiableMap(copy);
+        this.usage = Map.copyOf(usage);
+    }
+
+    /**
+     * This snapshot with, per group name, the offerings its datacenter refused for lack of capacity and until when:
+     * the planner does not choose them. The controller fills it from what the cloud answered; time stays outside.
+     */
+    public ClusterSnapshot withUnavailableOfferings(Map<String, Map<String, Instant>> byGroup) {
+        return new ClusterSnapshot(this, byGroup, usage);
+    }
+
+    /** Until when the group's offering is out of capacity, or null when it may be chosen. */
+    public Instant unavailableUntil(String group, String offering) {
+        return unavailableOfferings.getOrDefault(group, Map.of()).get(offering);
+    }
+
+    /** Per group, its unavailable offerings and until when. */
+    public Map<String, Map<String, Instant>> unavailableOfferings() {
+        return unavailableOfferings;
+    }
+
+    /** This snapshot with the measured usage of nodes (by node name) instead of whatever it carried. */
+    public ClusterSnapshot withUsage(Map<String, NodeUsage> usageByNode) {
+        return new ClusterSnapshot(this, unavailableOfferings, usageByNode);
+    }
+
+    /** The node's measured usage; no samples when nothing was measured. */
+    public NodeUsage usageOf(String nodeName) {
+        return usage.getOrDefault(nodeName, NO_USAGE);
+    }
+
+    private static final NodeUsage NO_USAGE = new NodeUsage(List.of());
 
     public List<NodeInfo> nodes() {
         return nodes;

@@ -55,6 +55,12 @@ public final class WellKnown {
     public static final String DRAIN_REASON_ANNOTATION = "autoscaler.vpsie.com/drain-reason";
     /** RFC 3339 time the drain finished. */
     public static final String DRAINED_AT_ANNOTATION = "autoscaler.vpsie.com/drained-at";
+    /**
+     * {@code namespace/name} of the NodeGroup whose scale-down wrote the marks. The group label names a group by
+     * name alone, so without it an instance could not tell its own drains from those of another instance scoped to
+     * other namespaces, or of a same-named group in another namespace.
+     */
+    public static final String DRAIN_OWNER_ANNOTATION = "autoscaler.vpsie.com/drain-owner";
 
     public static final String KUBE_SYSTEM = "kube-system";
     public static final Set<String> CRITICAL_PRIORITY_CLASSES = Set.of("system-cluster-critical", "system-node-critical");

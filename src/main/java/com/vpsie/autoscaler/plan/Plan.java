@@ -23,8 +23,23 @@ public record Plan(List<ScaleUp> scaleUp, List<ScaleDown> scaleDown, List<Unremo
         }
     }
 
-    /** Remove {@code node}: it is {@code Empty} (nothing to move) or {@code Underutilized} (its pods fit elsewhere). */
-    public record ScaleDown(String node, String nodeGroup, ScaleDownKind reason) {
+    /**
+     * Remove {@code node}: it is {@code Empty} (nothing to move) or {@code Underutilized} (its pods fit elsewhere).
+     * {@code usage} is the measured usage it was judged by, null when its group judges by requests alone.
+     */
+    public record ScaleDown(String node, String nodeGroup, ScaleDownKind reason, Usage usage) {
+        public ScaleDown(String node, String nodeGroup, ScaleDownKind reason) {
+            this(node, nodeGroup, reason, null);
+        }
+    }
+
+    /**
+     * A node's measured usage over its group's stabilization window: {@code state} is {@code Underutilized} or
+     * {@code Busy} by the usage rule, or {@code NoSamples} / {@code Stale} when the node was judged by requests
+     * instead; {@code samples} in the window, {@code samplesBelow} of them below both thresholds, and the mean
+     * fractions of allocatable.
+     */
+    public record Usage(String state, int samples, int samplesBelow, double cpuFraction, double memoryFraction) {
     }
 
     public enum ScaleDownKind { Empty, Underutilized }

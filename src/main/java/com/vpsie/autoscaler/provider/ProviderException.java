@@ -4,7 +4,7 @@ package com.vpsie.autoscaler.provider;
  * A provider call failed. Messages name the operation and the endpoint family, never a credential.
  */
 public abstract sealed class ProviderException extends Exception
-        permits ProviderException.Transient, ProviderException.Terminal {
+        permits ProviderException.Transient, ProviderException.Terminal, ProviderException.OutOfCapacity {
 
     protected ProviderException(String message, Throwable cause) {
         super(message, cause);
@@ -28,6 +28,21 @@ public abstract sealed class ProviderException extends Exception
         }
 
         public Terminal(String message) {
+            super(message, null);
+        }
+    }
+
+    /**
+     * The cloud has no capacity for this size in this datacenter right now. Neither transient for the group (the
+     * same size will be refused again for a while) nor terminal (another size, or the same one later, may work):
+     * the caller marks the size unavailable and lets the planner choose another option.
+     */
+    public static final class OutOfCapacity extends ProviderException {
+        public OutOfCapacity(String message, Throwable cause) {
+            super(message, cause);
+        }
+
+        public OutOfCapacity(String message) {
             super(message, null);
         }
     }

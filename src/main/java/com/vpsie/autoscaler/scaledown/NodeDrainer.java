@@ -57,11 +57,19 @@ public final class NodeDrainer {
      *     that is not among them after marking landed in the race window and aborts the drain
      * @param resumeStartedAt for a drain left by an earlier process: the drain-started time of its marks (the
      *     drain continues from the re-check); null for a new drain
+     * @param owner {@code namespace/name} of the NodeGroup, written on the marks so that another instance's sweep
+     *     leaves them alone; null writes none
      */
     public record Request(String node, String group, Plan.ScaleDownKind kind, Set<String> podsAtDecision,
-                          Instant resumeStartedAt) {
+                          Instant resumeStartedAt, String owner) {
         public Request {
             podsAtDecision = podsAtDecision == null ? Set.of() : Set.copyOf(podsAtDecision);
+        }
+
+        /** A request whose marks name no owner. */
+        public Request(String node, String group, Plan.ScaleDownKind kind, Set<String> podsAtDecision,
+                       Instant resumeStartedAt) {
+            this(node, group, kind, podsAtDecision, resumeStartedAt, null);
         }
 
         public boolean resumed() {
@@ -202,7 +210,7 @@ public final class NodeDrainer {
             progress.startedAt = NodeMarks.startedAtPrecision(clock.instant());
             // the patch may reach the server even if its answer never reaches us
             progress.needsUndo = true;
-            NodeMarkExecutor.MarkOutcome marked = marks.mark(node, progress.startedAt, kind);
+            NodeMarkExecutor.MarkOutcome marked = marks.mark(node, progress.startedAt, kind, request.owner());
             if (marked != NodeMarkExecutor.MarkOutcome.MARKED) {
                 progress.needsUndo = false;
                 progress.startedAt = null;

@@ -69,8 +69,11 @@ final class NodeMarkExecutor {
         return NodeMarks.read(node.getMetadata().getAnnotations(), tainted);
     }
 
-    /** Taints, cordons and annotates the node as draining since {@code startedAt}. */
-    MarkOutcome mark(String name, Instant startedAt, Plan.ScaleDownKind kind) {
+    /**
+     * Taints, cordons and annotates the node as draining since {@code startedAt} for the NodeGroup {@code owner}
+     * ("namespace/name"; null writes no owner).
+     */
+    MarkOutcome mark(String name, Instant startedAt, Plan.ScaleDownKind kind, String owner) {
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             Node node = get(name);
             if (node == null || node.getMetadata().getDeletionTimestamp() != null) {
@@ -86,7 +89,7 @@ final class NodeMarkExecutor {
                     .withEffect(ours.effect().wireName()).build());
             ObjectNode patch = lockedPatch(node);
             ObjectNode annotations = ((ObjectNode) patch.get("metadata")).putObject("annotations");
-            NodeMarks.drainingAnnotations(startedAt, kind, wasCordoned).forEach(annotations::put);
+            NodeMarks.drainingAnnotations(startedAt, kind, wasCordoned, owner).forEach(annotations::put);
             ObjectNode spec = patch.putObject("spec");
             spec.set("taints", MAPPER.valueToTree(taints));
             spec.put("unschedulable", true);

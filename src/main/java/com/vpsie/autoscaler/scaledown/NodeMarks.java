@@ -24,8 +24,11 @@ import java.util.Objects;
  * @param reason {@code Empty} or {@code Underutilized}, or null
  * @param tainted the node carries our to-be-deleted taint
  * @param wasCordoned the node was already cordoned before the drain, so undoing it leaves the cordon
+ * @param owner {@code namespace/name} of the NodeGroup that drains the node, or null (marks written before owners
+ *     were recorded, or edited by hand)
  */
-public record NodeMarks(String state, Instant startedAt, String reason, boolean tainted, boolean wasCordoned) {
+public record NodeMarks(String state, Instant startedAt, String reason, boolean tainted, boolean wasCordoned,
+                        String owner) {
 
     /**
      * Set (to "true") only when the node was cordoned by someone else before we marked it: an undo must not
@@ -36,9 +39,9 @@ public record NodeMarks(String state, Instant startedAt, String reason, boolean 
     /** Every annotation a drain may write; an undo removes them all. */
     public static final List<String> ANNOTATIONS = List.of(WellKnown.DRAIN_STATE_ANNOTATION,
             WellKnown.DRAIN_STARTED_ANNOTATION, WellKnown.DRAIN_REASON_ANNOTATION, WellKnown.DRAINED_AT_ANNOTATION,
-            WAS_CORDONED_ANNOTATION);
+            WAS_CORDONED_ANNOTATION, WellKnown.DRAIN_OWNER_ANNOTATION);
 
-    public static final NodeMarks NONE = new NodeMarks(null, null, null, false, false);
+    public static final NodeMarks NONE = new NodeMarks(null, null, null, false, false, null);
 
     /** Reads the marks from a node's annotations and taints (either may be null). */
     public static NodeMarks read(Map<String, String> annotations, List<Taint> taints) {
@@ -52,8 +55,10 @@ public record NodeMarks(String state, Instant startedAt, String reason, boolean 
         if (state != null && !state.equals(WellKnown.DRAIN_STATE_DRAINING) && !state.equals(WellKnown.DRAIN_STATE_DRAINED)) {
             state = null; // a value we never write: treat the node as merely carrying leftovers
         }
+        String owner = a.get(WellKnown.DRAIN_OWNER_ANNOTATION);
         return new NodeMarks(state, parse(a.get(WellKnown.DRAIN_STARTED_ANNOTATION)),
-                a.get(WellKnown.DRAIN_REASON_ANNOTATION), tainted, "true".equals(a.get(WAS_CORDONED_ANNOTATION)));
+                a.get(WellKnown.DRAIN_REASON_ANNOTATION), tainted, "true".equals(a.get(WAS_CORDONED_ANNOTATION)),
+                owner != null && owner.indexOf('/') > 0 ? owner : null);
     }
 
     public static boolean isOurTaint(Taint taint) {
@@ -100,15 +105,24 @@ public record NodeMarks(String state, Instant startedAt, String reason, boolean 
                 TaintEffect.NO_SCHEDULE);
     }
 
-    /** The annotations that mark a drain in progress. */
+    /** The annotations that mark a drain in progress, without an owner. */
     public static Map<String, String> drainingAnnotations(Instant startedAt, Plan.ScaleDownKind kind,
                                                           boolean wasCordoned) {
+        return drainingAnnotations(startedAt, kind, wasCordoned, null);
+    }
+
+    /** The annotations that mark a drain in progress for the NodeGroup {@code owner} ("namespace/name", or null). */
+    public static Map<String, String> drainingAnnotations(Instant startedAt, Plan.ScaleDownKind kind,
+                                                          boolean wasCordoned, String owner) {
         Map<String, String> a = new LinkedHashMap<>();
         a.put(WellKnown.DRAIN_STATE_ANNOTATION, WellKnown.DRAIN_STATE_DRAINING);
         a.put(WellKnown.DRAIN_STARTED_ANNOTATION, formatStarted(startedAt));
         a.put(WellKnown.DRAIN_REASON_ANNOTATION, Objects.requireNonNull(kind, "kind").name());
         if (wasCordoned) {
             a.put(WAS_CORDONED_ANNOTATION, "true");
+        }
+        if (owner != null) {
+            a.put(WellKnown.DRAIN_OWNER_ANNOTATION, owner);
         }
         return a;
     }

@@ -82,6 +82,8 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
     private final EventRecorder events;
     private final AutoscalerMetrics metrics;
     private final Clock clock;
+    /** The namespaces of the NodeGroups this instance manages; empty: all. */
+    private final Set<String> namespaces;
 
     private final ThreadPoolExecutor drainExecutor;
     private final ScheduledExecutorService sweeper;
@@ -100,10 +102,13 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
      * @param snapshots a fresh cluster snapshot, for re-checks and for admitting resumed drains
      * @param planner the decision core's settings, for the re-check's fresh plan
      * @param clock drain timestamps, drain age and the failure cooldown
+     * @param namespaces the namespaces whose NodeGroups this instance manages ({@code --namespaces}); empty: all.
+     *     The sweep of leftover marks leaves drains of groups outside them to the instance managing those.
      */
     public ScaleDownManager(KubernetesClient client, Supplier<ClusterSnapshot> snapshots, PlannerSettings planner,
-                            DrainSettings settings, EventRecorder events, AutoscalerMetrics metrics, Clock clock) {
-        this(client, snapshots, planner, settings, events, metrics, clock,
+                            DrainSettings settings, EventRecorder events, AutoscalerMetrics metrics, Clock clock,
+                            List<String> namespaces) {
+        this(client, snapshots, planner, settings, events, metrics, clock, namespaces,
                 new NodeDrainer(client, snapshots, planner, settings, clock));
     }
 
@@ -111,13 +116,20 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
     public ScaleDownManager(KubernetesClient client, NodeDrainer.PodLister pods, Supplier<ClusterSnapshot> snapshots,
                             PlannerSettings planner, DrainSettings settings, EventRecorder events,
                             AutoscalerMetrics metrics, Clock clock) {
-        this(client, snapshots, planner, settings, events, metrics, clock,
+        this(client, pods, snapshots, planner, settings, events, metrics, clock, List.of());
+    }
+
+    /** With another way to list a node's pods, managing the NodeGroups of {@code namespaces} (empty: all). */
+    public ScaleDownManager(KubernetesClient client, NodeDrainer.PodLister pods, Supplier<ClusterSnapshot> snapshots,
+                            PlannerSettings planner, DrainSettings settings, EventRecorder events,
+                            AutoscalerMetrics metrics, Clock clock, List<String> namespaces) {
+        this(client, snapshots, planner, settings, events, metrics, clock, namespaces,
                 new NodeDrainer(client, Objects.requireNonNull(pods, "pods"), snapshots, planner, settings, clock));
     }
 
     private ScaleDownManager(KubernetesClient client, Supplier<ClusterSnapshot> snapshots, PlannerSettings planner,
                              DrainSettings settings, EventRecorder events, AutoscalerMetrics metrics, Clock clock,
-                             NodeDrainer drainer) {
+                             List<String> namespaces, NodeDrainer drainer) {
         // no fabric8 retries under our own (undo retries, periodic sweep): each call ends within the request timeout
         this.client = NodeDrainer.withoutRetries(client, settings.requestTimeout());
         this.drainer = drainer;
@@ -127,6 +139,7 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
         this.events = events;
         this.metrics = metrics;
         this.clock = clock;
+        this.namespaces = Set.copyOf(namespaces);
         int threads = settings.maxEmptyBulkDelete() + settings.maxDrainParallelism();
         AtomicInteger n = new AtomicInteger();
         // admission keeps in-flight drains within the limits, so the queue never holds more than a pass's worth
@@ -164,7 +177,9 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
                 for (PodInfo p : snapshot.podsOn(c.node())) {
                     pods.add(p.key());
                 }
-                start(new NodeDrainer.Request(c.node(), c.group(), d.reason(), pods, null));
+                NodeGroupInfo group = snapshot.nodeGroups().get(c.group());
+                start(new NodeDrainer.Request(c.node(), c.group(), d.reason(), pods, null,
+                        group == null ? null : ownerKey(group.namespace(), group.name())));
             }
         }
     }
@@ -351,7 +366,8 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
      * Every node carrying our marks that no drain of this process owns: drained ones are the reconciler's (unless
      * their NodeGroup is gone, then nothing would ever delete them and they are handed back); draining ones younger
      * than the longest possible drain resume (the re-check decides if they are still wanted); everything else is
-     * undone. Also reports the marked nodes per group, so an alert sees a node that stays marked.
+     * undone. Marks owned by a NodeGroup outside this instance's namespaces are left to the instance managing it,
+     * unless that group is gone. Also reports the marked nodes per group, so an alert sees a node that stays marked.
      */
     private void sweepMarks() {
         if (!active || closed) {
@@ -364,21 +380,37 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
         List<Orphan> drainedWithoutKnownGroup = new ArrayList<>();
         Map<String, List<NodeMarks>> markedByGroup = new HashMap<>();
         ClusterSnapshot snapshot = snapshots.get();
+        ExistingGroups existing = new ExistingGroups();
         for (Node node : nodes) {
             String name = node.getMetadata().getName();
             NodeMarks marks = NodeMarkExecutor.marksOf(node);
             if (!marks.any()) {
                 continue;
             }
-            String group = node.getMetadata().getLabels() == null ? null
+            String label = node.getMetadata().getLabels() == null ? null
                     : node.getMetadata().getLabels().get(WellKnown.NODEGROUP_LABEL);
-            if (group != null) {
+            Ownership ownership = ownership(marks, label, snapshot, existing);
+            if (ownership == Ownership.OTHERS) {
+                // the instance managing that namespace drains it, undoes it or hands it to its reconciler
+                continue;
+            }
+            // marks of another group of the same name are not our snapshot's group's to resume or count
+            String group = label != null && marks.owner() != null && snapshot.nodeGroups().containsKey(label)
+                    && !marks.owner().equals(ownerKey(snapshot.nodeGroups().get(label).namespace(), label))
+                    ? null : label;
+            if (group != null && ownership == Ownership.OURS) {
                 markedByGroup.computeIfAbsent(group, g -> new ArrayList<>()).add(marks);
             }
             if (drains.containsKey(name) || cleanup.pending(name)) {
                 continue;
             }
-            if (marks.drained()) {
+            if (ownership == Ownership.OWNER_GONE) {
+                if (!marks.drained()) {
+                    abandon(name, marks, "NodeGroup " + marks.owner() + " that drained the node no longer exists");
+                } else if (marks.expired(now, settings.drainDeadline())) {
+                    drainedWithoutKnownGroup.add(new Orphan(name, group, marks));
+                }
+            } else if (marks.drained()) {
                 // only once no drain or deletion begun before the group went can still be running
                 if ((group == null || !snapshot.nodeGroups().containsKey(group))
                         && marks.expired(now, settings.drainDeadline())) {
@@ -396,7 +428,7 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
             }
         }
         reportMarks(snapshot, markedByGroup);
-        handBackOrphans(drainedWithoutKnownGroup);
+        handBackOrphans(drainedWithoutKnownGroup, existing);
         if (resumable.isEmpty()) {
             return;
         }
@@ -416,7 +448,8 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
             for (Candidate c : decision.admitted()) {
                 NodeMarks marks = marksByNode.get(c.node());
                 LOG.info("resuming the drain of node {} left by an earlier process", c.node());
-                start(new NodeDrainer.Request(c.node(), c.group(), marks.kind(), Set.of(), marks.startedAt()));
+                start(new NodeDrainer.Request(c.node(), c.group(), marks.kind(), Set.of(), marks.startedAt(),
+                        marks.owner()));
             }
         }
     }
@@ -444,23 +477,97 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
      * and the node takes pods again rather than stay cordoned for good. A group that exists but is invalid keeps
      * its drained nodes: fixing the spec lets its reconciler finish the deletion.
      */
-    private void handBackOrphans(List<Orphan> drainedWithoutKnownGroup) {
-        if (drainedWithoutKnownGroup.isEmpty()) {
-            return;
-        }
-        Set<String> existing = new HashSet<>();
-        client.resources(NodeGroup.class).inAnyNamespace().list().getItems()
-                .forEach(g -> existing.add(g.getMetadata().getName()));
+    private void handBackOrphans(List<Orphan> drainedWithoutKnownGroup, ExistingGroups existing) {
         for (Orphan o : drainedWithoutKnownGroup) {
-            if (o.group() != null && existing.contains(o.group())) {
+            String owner = o.marks().owner();
+            if (owner != null ? existing.contains(owner) : o.group() != null && existing.named(o.group())) {
                 continue;
             }
-            String detail = o.group() == null ? "the drained node has no NodeGroup label"
+            String detail = owner != null ? "NodeGroup " + owner + " no longer exists, so nothing would delete the "
+                    + "drained node" : o.group() == null ? "the drained node has no NodeGroup label"
                     : "NodeGroup " + o.group() + " no longer exists, so nothing would delete the drained node";
             LOG.warn("handing node {} back: {}; removing the scale-down marks", o.node(), detail);
             events.warning(nodeRef(o.node()), "ScaleDownFailed", "scale-down abandoned ("
                     + DrainResult.NODEGROUP_GONE + "): " + detail + "; its scale-down marks are removed");
             cleanup.handBack(o.node(), o.marks().startedAt(), DrainResult.NODEGROUP_GONE);
+        }
+    }
+
+    /**
+     * A drain (not drained) whose owning NodeGroup is gone: no instance will finish it, so it is undone. No error
+     * is counted, since a series for a group that is gone would never go away.
+     */
+    private void abandon(String node, NodeMarks marks, String detail) {
+        LOG.warn("undoing the drain of node {}: {}", node, detail);
+        events.warning(nodeRef(node), "ScaleDownFailed", "scale-down abandoned (" + DrainResult.NODEGROUP_GONE
+                + "): " + detail + "; its scale-down marks are removed");
+        cleanup.undo(node, marks.startedAt(), DrainResult.NODEGROUP_GONE);
+    }
+
+    // ---- ownership of drains ----
+
+    /** Whose marks these are, from this instance's point of view. */
+    private enum Ownership {
+        /** A group in this instance's namespaces, or marks that name no owner and no group another instance has. */
+        OURS,
+        /** A NodeGroup that exists in a namespace this instance does not manage: never touched here. */
+        OTHERS,
+        /** The NodeGroup the marks name exists nowhere any more. */
+        OWNER_GONE
+    }
+
+    /**
+     * The marks' owner annotation decides. Marks without one (written before owners were recorded) fall back on
+     * the node's group label: they are ours when the label names a group of our snapshot or no group outside our
+     * namespaces, as before.
+     */
+    private Ownership ownership(NodeMarks marks, String group, ClusterSnapshot snapshot, ExistingGroups existing) {
+        String owner = marks.owner();
+        if (owner == null) {
+            if (namespaces.isEmpty() || group == null || snapshot.nodeGroups().containsKey(group)) {
+                return Ownership.OURS;
+            }
+            return existing.namedOutside(group, namespaces) ? Ownership.OTHERS : Ownership.OURS;
+        }
+        if (manages(owner.substring(0, owner.indexOf('/')))) {
+            return Ownership.OURS;
+        }
+        return existing.contains(owner) ? Ownership.OTHERS : Ownership.OWNER_GONE;
+    }
+
+    private boolean manages(String namespace) {
+        return namespaces.isEmpty() || namespaces.contains(namespace);
+    }
+
+    static String ownerKey(String namespace, String name) {
+        return namespace + "/" + name;
+    }
+
+    /** The NodeGroups of every namespace, listed at most once per sweep and only when a mark needs them. */
+    private final class ExistingGroups {
+        private Set<String> keys;
+
+        boolean contains(String key) {
+            return keys().contains(key);
+        }
+
+        boolean named(String name) {
+            return keys().stream().anyMatch(k -> k.substring(k.indexOf('/') + 1).equals(name));
+        }
+
+        boolean namedOutside(String name, Set<String> managed) {
+            return keys().stream().anyMatch(k -> k.substring(k.indexOf('/') + 1).equals(name)
+                    && !managed.contains(k.substring(0, k.indexOf('/'))));
+        }
+
+        private Set<String> keys() {
+            if (keys == null) {
+                Set<String> listed = new HashSet<>();
+                client.resources(NodeGroup.class).inAnyNamespace().list().getItems()
+                        .forEach(g -> listed.add(ownerKey(g.getMetadata().getNamespace(), g.getMetadata().getName())));
+                keys = listed;
+            }
+            return keys;
         }
     }
 

@@ -3,8 +3,10 @@ package com.vpsie.autoscaler.scaledown;
 import com.vpsie.autoscaler.model.ClusterSnapshot;
 import com.vpsie.autoscaler.model.NodeGroupInfo;
 import com.vpsie.autoscaler.model.NodeInfo;
+import com.vpsie.autoscaler.model.NodeUsage;
 import com.vpsie.autoscaler.model.PodInfo;
 import com.vpsie.autoscaler.model.ScaleDownPolicy;
+import com.vpsie.autoscaler.model.UtilizationSource;
 import com.vpsie.autoscaler.model.WellKnown;
 import com.vpsie.autoscaler.plan.NodeReason;
 import com.vpsie.autoscaler.plan.Plan;
@@ -15,6 +17,7 @@ import com.vpsie.autoscaler.scheduling.NodeRole;
 import com.vpsie.autoscaler.scheduling.SimNode;
 import com.vpsie.autoscaler.scheduling.SimulatedCluster;
 import com.vpsie.autoscaler.utilization.NodeUtilization;
+import com.vpsie.autoscaler.utilization.UsageRule;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -34,7 +37,15 @@ public final class ScaleDownPlanner {
     public record Result(List<Plan.ScaleDown> scaleDown, List<Plan.Unremovable> unremovable) {
     }
 
-    private record Candidate(SimNode node, NodeGroupInfo group, NodeUtilization utilization) {
+    /** {@code podsAtStart}: how many pods the node had when judged, so pods moved onto it later are noticed. */
+    private record Candidate(SimNode node, NodeGroupInfo group, Judgement judgement, int podsAtStart) {
+    }
+
+    /**
+     * How a node was judged by its group's signal: underutilized or not, the figure candidates are ordered by,
+     * whether measured usage decided (rather than requests), and the usage the plan shows (null for requests).
+     */
+    record Judgement(boolean underutilized, double order, boolean byUsage, Plan.Usage usage) {
     }
 
     /** Either the node stays ({@code kept}) or it goes, {@code empty} when nothing had to move. */
@@ -60,19 +71,20 @@ public final class ScaleDownPlanner {
             NodeGroupInfo group = info.nodeGroup() == null ? null : snapshot.nodeGroups().get(info.nodeGroup());
             String reason = precheck(info, node, group);
             if (reason == null) {
-                NodeUtilization utilization = utilization(node, settings);
-                if (!underutilized(utilization, group.scaleDownPolicy())) {
+                Judgement judgement = judge(utilization(node, settings), group.scaleDownPolicy(),
+                        snapshot.usageOf(info.name()), now);
+                if (!judgement.underutilized()) {
                     reason = NodeReason.NOT_UNDERUTILIZED;
                 } else if (groupsScalingUp.contains(group.name())) {
                     reason = NodeReason.NODE_GROUP_SCALING_UP;
                 } else {
-                    candidates.add(new Candidate(node, group, utilization));
+                    candidates.add(new Candidate(node, group, judgement, node.pods().size()));
                     continue;
                 }
             }
             unremovable.add(new Plan.Unremovable(info.name(), group == null ? null : group.name(), reason, null, null));
         }
-        candidates.sort(Comparator.comparingDouble((Candidate c) -> c.utilization().max())
+        candidates.sort(Comparator.comparingDouble((Candidate c) -> c.judgement().order())
                 .thenComparing(c -> c.node().name()));
 
         Map<String, Integer> groupSize = new HashMap<>();
@@ -97,7 +109,8 @@ public final class ScaleDownPlanner {
             } else {
                 groupSize.merge(c.group().name(), -1, Integer::sum);
                 scaleDown.add(new Plan.ScaleDown(c.node().name(), c.group().name(),
-                        verdict.empty() ? Plan.ScaleDownKind.Empty : Plan.ScaleDownKind.Underutilized));
+                        verdict.empty() ? Plan.ScaleDownKind.Empty : Plan.ScaleDownKind.Underutilized,
+                        c.judgement().usage()));
             }
         }
         unremovable.sort(Comparator.comparing(Plan.Unremovable::node));
@@ -130,8 +143,11 @@ public final class ScaleDownPlanner {
     private static Verdict tryRemove(Candidate c, SimulatedCluster cluster, List<SimNode> destinations,
                                      PdbBudget budget, DrainRules.Policy policy, FirstFit firstFit,
                                      Map<String, Integer> groupSize, PlannerSettings settings) {
-        // earlier removals may have moved pods here
-        if (!underutilized(utilization(c.node(), settings), c.group().scaleDownPolicy())) {
+        // earlier removals may have moved pods here; measured usage cannot tell how busy they will make it
+        boolean stillUnderutilized = c.judgement().byUsage()
+                ? c.node().pods().size() <= c.podsAtStart()
+                : underutilized(utilization(c.node(), settings), c.group().scaleDownPolicy());
+        if (!stillUnderutilized) {
             return Verdict.keep(c, NodeReason.NOT_UNDERUTILIZED, null, null);
         }
         if (groupSize.get(c.group().name()) - 1 < c.group().minNodes()) {
@@ -186,7 +202,38 @@ public final class ScaleDownPlanner {
 
     /** Below both thresholds (percent of allocatable). */
     static boolean underutilized(NodeUtilization u, ScaleDownPolicy policy) {
-        return u.cpuFraction() * 100 < policy.cpuThresholdPercent()
-                && u.memoryFraction() * 100 < policy.memoryThresholdPercent();
+        return policy.belowThresholds(u.cpuFraction(), u.memoryFraction());
+    }
+
+    /**
+     * Judges a node by its group's {@code utilizationSource}. Without fresh usage (no samples, or none younger
+     * than {@link UsageRule#MAX_SAMPLE_AGE}) a group that judges by usage falls back to requests, so removals that
+     * only usage would allow wait until measurements return. {@code both} needs requests and usage to agree.
+     */
+    static Judgement judge(NodeUtilization requests, ScaleDownPolicy policy, NodeUsage usage,
+                           java.time.Instant now) {
+        boolean byRequests = underutilized(requests, policy);
+        if (policy.utilizationSource() == UtilizationSource.REQUESTS) {
+            return new Judgement(byRequests, requests.max(), false, null);
+        }
+        UsageRule.Verdict v = UsageRule.judge(usage, policy, now);
+        Plan.Usage shown = new Plan.Usage(stateWord(v.state()), v.samples(), v.samplesBelow(), v.cpuFraction(),
+                v.memoryFraction());
+        if (!v.state().fresh()) {
+            return new Judgement(byRequests, requests.max(), false, shown);
+        }
+        if (policy.utilizationSource() == UtilizationSource.USAGE) {
+            return new Judgement(v.underutilized(), Math.max(v.cpuFraction(), v.memoryFraction()), true, shown);
+        }
+        return new Judgement(byRequests && v.underutilized(), requests.max(), false, shown);
+    }
+
+    private static String stateWord(UsageRule.State state) {
+        return switch (state) {
+            case UNDERUTILIZED -> "Underutilized";
+            case BUSY -> "Busy";
+            case NO_SAMPLES -> "NoSamples";
+            case STALE -> "Stale";
+        };
     }
 }

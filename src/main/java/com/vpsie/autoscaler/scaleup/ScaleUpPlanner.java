@@ -14,6 +14,7 @@ import com.vpsie.autoscaler.scheduling.NodeRole;
 import com.vpsie.autoscaler.scheduling.NodeTemplate;
 import com.vpsie.autoscaler.scheduling.SimNode;
 import com.vpsie.autoscaler.scheduling.SimulatedCluster;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -189,6 +190,13 @@ public final class ScaleUpPlanner {
                 }
                 for (Map.Entry<String, NodeTemplates.Result> byOffering : byGroup.getValue().entrySet()) {
                     String label = group.name() + "/" + byOffering.getKey();
+                    Instant outOfCapacity = snapshot.unavailableUntil(group.name(), byOffering.getKey());
+                    if (outOfCapacity != null) {
+                        // the cloud refused this size for lack of capacity: choosing it again would be refused too
+                        round.forEach(p -> whyNot.computeIfAbsent(p, k -> new ArrayList<>())
+                                .add(label + ": out of capacity in its datacenter until " + outOfCapacity));
+                        continue;
+                    }
                     NodeTemplate template = byOffering.getValue().template();
                     if (template == null) {
                         round.forEach(p -> whyNot.computeIfAbsent(p, k -> new ArrayList<>())

@@ -7,10 +7,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The state of the simulated VPSie account: Kubernetes clusters, their node groups and servers, and the sizes
@@ -56,6 +58,8 @@ public final class SimCloud {
     private Duration readyAfter = Duration.ofSeconds(30);
     private int maxWorkersPerCluster = Integer.MAX_VALUE;
     private boolean nodesCarryGroupId = true;
+    /** "datacenter/size id" of the sizes sold out, as VPSie runs out of a size in one datacenter. */
+    private final Set<String> outOfStock = new HashSet<>();
 
     public SimCloud(Clock clock) {
         this.clock = clock;
@@ -100,6 +104,27 @@ public final class SimCloud {
         maxWorkersPerCluster = max;
         return this;
     }
+
+    /**
+     * Marks a size sold out (or back in stock) in a datacenter: adding a worker to a node group of that size in a
+     * cluster of that datacenter then answers HTTP 200 with {@code error: true} and an "insufficient resources"
+     * message (see {@link #OUT_OF_STOCK_MESSAGE}), and makes nothing.
+     */
+    public synchronized SimCloud outOfStock(String datacenter, String boxsizeId, boolean soldOut) {
+        if (soldOut) {
+            outOfStock.add(datacenter + "/" + boxsizeId);
+        } else {
+            outOfStock.remove(datacenter + "/" + boxsizeId);
+        }
+        return this;
+    }
+
+    /**
+     * The refusal's message. VPSie documents none; this follows the phrasing of its other refusals (a sentence
+     * naming what is missing), and the client recognises it by "insufficient resources".
+     */
+    public static final String OUT_OF_STOCK_MESSAGE = "Insufficient resources: the selected package is not "
+            + "available in this datacenter at the moment, please choose another package or datacenter";
 
     /**
      * Whether cluster listings name each worker's node group (the default). Off, the simulator answers like an
@@ -234,7 +259,11 @@ public final class SimCloud {
         if (workers >= maxWorkersPerCluster) {
             throw new SimError(200, "Node count exceeds the allowed limit for your plan");
         }
-        return newNode(clusterId, groupId, g.name + "-w", g.boxsizeId, clusters.get(clusterId).datacenter, readyAfter);
+        String datacenter = clusters.get(clusterId).datacenter;
+        if (outOfStock.contains(datacenter + "/" + g.boxsizeId)) {
+            throw new SimError(200, OUT_OF_STOCK_MESSAGE);
+        }
+        return newNode(clusterId, groupId, g.name + "-w", g.boxsizeId, datacenter, readyAfter);
     }
 
     synchronized void deleteWorker(String clusterId, String identifier) throws SimError {

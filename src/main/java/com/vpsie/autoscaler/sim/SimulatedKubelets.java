@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Kubelets for servers that do not exist: registers a Ready Node (with its InternalIP and Hostname addresses)
- * for every running machine the cloud (simulated) reports, keeps its node Lease fresh, marks pods bound to those
+ * for every running machine the cloud (simulated) reports, keeps its node Lease fresh, reports it Ready again when
+ * the node lifecycle controller marked it otherwise, marks pods bound to those
  * Nodes Running and Ready, finishes the deletion of their terminating pods, and removes a Node with its pods when
  * its machine goes. Used by the demo and the tests in place of real servers joining the cluster, against the
  * embedded API or a real one.
@@ -52,6 +54,11 @@ public final class SimulatedKubelets implements AutoCloseable {
     /** A kubelet's defaults: a 40 s lease renewed every quarter of it. */
     private static final int LEASE_SECONDS = 40;
     private static final Duration LEASE_RENEW = Duration.ofSeconds(10);
+    /**
+     * A Lease's MicroTime as Kubernetes writes it, always six fraction digits. {@code ZonedDateTime.toString()}
+     * drops trailing zero digits, which fabric8 then cannot read back from a server that echoes the value.
+     */
+    private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX");
 
     /**
      * A running server as a kubelet would register it.
@@ -129,6 +136,9 @@ public final class SimulatedKubelets implements AutoCloseable {
         leaseRenewed.keySet().retainAll(existing.keySet());
         for (Node n : existing.values()) {
             renewLease(n);
+            if (!ready(n)) {
+                reportReady(n.getMetadata().getName());
+            }
         }
         runBoundPods(existing.keySet());
     }
@@ -185,6 +195,40 @@ public final class SimulatedKubelets implements AutoCloseable {
         return out;
     }
 
+    private static boolean ready(Node node) {
+        return node.getStatus() != null && node.getStatus().getConditions() != null
+                && node.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /**
+     * A kubelet posts its node's status on every sync, so a Ready condition the node lifecycle controller set
+     * to Unknown (a lease renewed late on a loaded machine is enough) is True again at its next sync, and the
+     * controller then lifts its unreachable taint. This one writes only when the Node is not Ready, so an idle
+     * cluster sees no status writes. The pressure conditions are the ones the controller adds as Unknown when a
+     * kubelet never posted them; a healthy kubelet reports them False.
+     */
+    private void reportReady(String nodeName) {
+        String now = now();
+        List<Map<String, String>> conditions = new ArrayList<>();
+        conditions.add(Map.of("type", "Ready", "status", "True", "reason", "KubeletReady",
+                "lastHeartbeatTime", now, "lastTransitionTime", now));
+        for (String pressure : List.of("MemoryPressure", "DiskPressure", "PIDPressure")) {
+            conditions.add(Map.of("type", pressure, "status", "False", "reason", "KubeletHasNo" + pressure,
+                    "lastHeartbeatTime", now, "lastTransitionTime", now));
+        }
+        try {
+            client.nodes().withName(nodeName).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                    Serialization.asJson(Map.of("status", Map.of("conditions", conditions))));
+            LOG.info("simulated kubelet reported node {} Ready again", nodeName);
+        } catch (KubernetesClientException e) {
+            // Deleted meanwhile (the reconciler removing it); the next round retires its bookkeeping.
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+    }
+
     /** Without a fresh Lease the node lifecycle controller marks the Node NotReady and taints it. */
     private void renewLease(Node node) {
         String name = node.getMetadata().getName();
@@ -197,7 +241,7 @@ public final class SimulatedKubelets implements AutoCloseable {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("holderIdentity", name);
         spec.put("leaseDurationSeconds", LEASE_SECONDS);
-        spec.put("renewTime", renewTime.toString());
+        spec.put("renewTime", MICRO_TIME.format(renewTime));
         try {
             client.leases().inNamespace(NODE_LEASE_NAMESPACE).withName(name)
                     .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("spec", spec)));

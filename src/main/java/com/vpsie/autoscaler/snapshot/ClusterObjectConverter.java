@@ -20,6 +20,7 @@ import com.vpsie.autoscaler.model.PdbInfo;
 import com.vpsie.autoscaler.model.PodInfo;
 import com.vpsie.autoscaler.model.Resources;
 import com.vpsie.autoscaler.model.ScaleDownPolicy;
+import com.vpsie.autoscaler.model.UtilizationSource;
 import com.vpsie.autoscaler.model.Taint;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
@@ -183,7 +184,17 @@ public final class ClusterObjectConverter {
                 orDefault(policy.getMemoryThreshold(), ScaleDownPolicySpec.DEFAULT_MEMORY_THRESHOLD),
                 orDefault(policy.getStabilizationWindowSeconds(),
                         ScaleDownPolicySpec.DEFAULT_STABILIZATION_WINDOW_SECONDS),
-                orDefault(policy.getCooldownSeconds(), ScaleDownPolicySpec.DEFAULT_COOLDOWN_SECONDS));
+                orDefault(policy.getCooldownSeconds(), ScaleDownPolicySpec.DEFAULT_COOLDOWN_SECONDS),
+                utilizationSource(policy.getUtilizationSource()));
+    }
+
+    private static UtilizationSource utilizationSource(String word) {
+        UtilizationSource source = UtilizationSource.ofWord(
+                word == null ? ScaleDownPolicySpec.DEFAULT_UTILIZATION_SOURCE : word);
+        if (source == null) { // toNodeGroupInfo validated the group first
+            throw new IllegalStateException("spec.scaleDownPolicy.utilizationSource: unknown source '" + word + "'");
+        }
+        return source;
     }
 
     private static Taint taint(ConversionContext ctx, String path, io.fabric8.kubernetes.api.model.Taint taint) {

@@ -33,7 +33,7 @@ class RbacLeastPrivilegeTest {
             "/pods list", "/pods watch",
             "/pods/eviction create",
             "policy/poddisruptionbudgets list", "policy/poddisruptionbudgets watch",
-            "apps/daemonsets list", "apps/daemonsets watch",
+            "apps/daemonsets list", "apps/daemonsets watch", "metrics.k8s.io/nodes list",
             "/events create");
 
     private final Chart.Rendered rendered = Chart.renderDefaults();

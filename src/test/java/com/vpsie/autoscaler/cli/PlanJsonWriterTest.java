@@ -52,6 +52,18 @@ class PlanJsonWriterTest {
     }
 
     @Test
+    void aScaleDownJudgedByUsageAddsItsUsageAfterTheExistingKeys() throws Exception {
+        Plan plan = new Plan(List.of(), List.of(new Plan.ScaleDown("node-5", "batch", Plan.ScaleDownKind.Underutilized,
+                new Plan.Usage("Underutilized", 10, 9, 0.123456, 0.5))), List.of(), List.of());
+        JsonNode entry = MAPPER.readTree(PlanJsonWriter.render(plan)).get("scaleDown").get(0);
+        assertThat(fieldNames(entry)).containsExactly("node", "nodeGroup", "reason", "usage");
+        assertThat(entry.get("reason").asText()).isEqualTo("Underutilized");
+        assertThat(entry.get("usage")).isEqualTo(MAPPER.readTree(
+                "{\"state\":\"Underutilized\",\"samples\":10,\"samplesBelow\":9,"
+                        + "\"cpuFraction\":0.123,\"memoryFraction\":0.5}"));
+    }
+
+    @Test
     void emptyPlanHasAllFourArrays() throws Exception {
         String text = PlanJsonWriter.render(new Plan(List.of(), List.of(), List.of(), List.of()));
         assertThat(text).contains("\"scaleUp\": []");

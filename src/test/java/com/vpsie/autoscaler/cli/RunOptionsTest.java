@@ -131,7 +131,9 @@ class RunOptionsTest {
         flags.put("--max-empty-bulk-delete", "3");
         flags.put("--max-drain-parallelism", "2");
         flags.put("--scale-down-failure-cooldown", "10m");
+        flags.put("--unavailable-offerings-ttl", "5m");
         flags.put("--shutdown-grace-period", "45s");
+        flags.put("--usage-sample-interval", "2m");
         flags.put("--log-format", "text");
         flags.put("--skip-nodes-with-custom-controller-pods", "false");
         flags.put("--blocking-system-pod-disruption-timeout", "3h");
@@ -144,7 +146,8 @@ class RunOptionsTest {
                 StaticTokenAuth.BEARER, "c-9", Duration.ofMinutes(20),
                 Duration.ofMinutes(5), Duration.ofSeconds(90), 3, 2, Duration.ofMinutes(10), Duration.ofSeconds(45),
                 "text", PlannerSettings.defaults().withSkipNodesWithCustomControllerPods(false)
-                        .withBlockingSystemPodDisruptionTimeout(Duration.ofHours(3)), null));
+                        .withBlockingSystemPodDisruptionTimeout(Duration.ofHours(3)), null, Duration.ofMinutes(5),
+                Duration.ofMinutes(2)));
         assertThat(flags.keySet()).hasSize(RunOptions.Flag.values().length - 2); // all but the two file flags
     }
 

@@ -7,6 +7,7 @@ import com.vpsie.autoscaler.model.ClusterSnapshot;
 import com.vpsie.autoscaler.snapshot.ClusterObjectConverter;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,27 @@ class CachedPodTest {
         assertThat(cached.getStatus()).isNull();
         assertThat(cached.getMetadata().getManagedFields()).isNullOrEmpty();
         assertThat(cached.getMetadata().getLabels()).isNullOrEmpty();
+        // The shared empty collections read as fabric8's own would, and the object still serializes.
+        assertThat(cached.getMetadata().getFinalizers()).isEmpty();
+        assertThat(cached.hasFinalizer("x")).isFalse();
+        assertThat(cached.getMetadata().getOwnerReferences()).isEmpty();
+        assertThat(new KubernetesSerialization().asJson(cached)).contains(full.getMetadata().getUid());
+    }
+
+    @Test
+    void replicasInTheCacheHoldTheirEqualPartsOnce() {
+        // Each parsed from its own JSON, as the informer receives them: equal parts, separate instances.
+        KubernetesSerialization json = new KubernetesSerialization();
+        Pod a = json.unmarshal(json.asJson(RealisticPods.asListed(4, 7, "shop", "node-3")), Pod.class);
+        Pod b = json.unmarshal(json.asJson(RealisticPods.asListed(4, 8, "shop", "node-3")), Pod.class);
+        CachedPod cachedA = CachedPod.of(a);
+        CachedPod cachedB = CachedPod.of(b);
+        assertThat(cachedA.info()).isEqualTo(ClusterObjectConverter.toPodInfo(a));
+        assertThat(cachedB.info()).isEqualTo(ClusterObjectConverter.toPodInfo(b));
+        assertThat(cachedB.info().labels()).isSameAs(cachedA.info().labels());
+        assertThat(cachedB.info().tolerations()).isSameAs(cachedA.info().tolerations());
+        assertThat(cachedB.info().requests()).isSameAs(cachedA.info().requests());
+        assertThat(cachedB.getMetadata().getNamespace()).isSameAs(cachedA.getMetadata().getNamespace());
     }
 
     @Test

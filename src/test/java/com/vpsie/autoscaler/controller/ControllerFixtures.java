@@ -65,6 +65,20 @@ final class ControllerFixtures {
         return g;
     }
 
+    /** A pod of a ReplicaSet bound to {@code node}; the simulated kubelets run it. */
+    static Pod boundPod(String name, String node, String cpu, String memory) {
+        return new PodBuilder()
+                .withNewMetadata().withName(name).withNamespace("test").addToLabels("app", name)
+                .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet").withName(name)
+                .withUid(name + "-uid").withController(true).endOwnerReference()
+                .endMetadata()
+                .withNewSpec().withNodeName(node).addNewContainer().withName("c").withImage("busybox")
+                .withNewResources().withRequests(Map.of("cpu", new Quantity(cpu), "memory", new Quantity(memory)))
+                .endResources().endContainer().endSpec()
+                .withNewStatus().withPhase("Running").endStatus()
+                .build();
+    }
+
     /** A pod of a ReplicaSet that the scheduler marked Unschedulable. */
     static Pod unschedulablePod(String name, String cpu, String memory) {
         return new PodBuilder()

@@ -20,6 +20,8 @@ import com.vpsie.autoscaler.model.WellKnown;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +54,8 @@ class ControllerIT {
     private final List<String> handedToScaleDown = new CopyOnWriteArrayList<>();
     private AutoscalerMetrics metrics;
     private final Map<Controller, AutoscalerMetrics> metricsOf = new HashMap<>();
+    /** Every Event the controllers record, before the recorder's own de-duplication: "reason Kind/name". */
+    private final List<String> recorded = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() {
@@ -98,9 +102,26 @@ class ControllerIT {
             }
         };
         metrics = new AutoscalerMetrics();
-        Controller c = new Controller(config, kube.client(), cloud,
-                metrics, new KubernetesEventRecorder(kube.client(), Clock.systemUTC(), identity, metrics),
-                snapshots -> recording, Clock.systemUTC());
+        EventRecorder sent = new KubernetesEventRecorder(kube.client(), Clock.systemUTC(), identity, metrics);
+        EventRecorder counted = new EventRecorder() {
+            @Override
+            public void record(InvolvedObject object, Type type, String reason, String message) {
+                recorded.add(reason + " " + object.kind() + "/" + object.name());
+                sent.record(object, type, reason, message);
+            }
+
+            @Override
+            public void forget(InvolvedObject object) {
+                sent.forget(object);
+            }
+
+            @Override
+            public void close() {
+                sent.close();
+            }
+        };
+        Controller c = new Controller(config, kube.client(), cloud, metrics, counted, snapshots -> recording,
+                Clock.systemUTC());
         controllers.add(c);
         metricsOf.put(c, metrics);
         c.start();
@@ -137,6 +158,60 @@ class ControllerIT {
         });
         assertThat(cloud.serversOf("general")).hasSize(2);
         assertThat(cloud.log()).filteredOn(l -> l.startsWith("create")).hasSize(2);
+    }
+
+    @Test
+    void fieldsVpsieCannotTakeGetAConditionAndOneEventPerGenerationAndOtherGroupsNone() throws Exception {
+        NodeGroup extras = ControllerFixtures.group("extras", 1, 3);
+        extras.getSpec().setUserData("#cloud-config\nruncmd: [\"kubeadm join ...\"]\n");
+        extras.getSpec().setTags(List.of("k8s-cluster-prod"));
+        extras.getSpec().setSpotConfig(Map.of("enabled", false)); // switched off: asks for nothing
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(extras).create();
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(ControllerFixtures.group("plain", 1, 3))
+                .create();
+        controller(false, "only");
+
+        // several reconciles of each: the creates, the nodes registering and becoming Ready, and the resyncs
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
+            assertThat(condition(status("extras"), "FieldsIgnored")).isEqualTo("True");
+            assertThat(reconciles("extras")).isGreaterThanOrEqualTo(3);
+            assertThat(reconciles("plain")).isGreaterThanOrEqualTo(3);
+        });
+        // and one more of the same generation: a label changes no generation
+        double before = reconciles("extras");
+        mergePatch("extras", "{\"metadata\":{\"labels\":{\"touched\":\"yes\"}}}");
+        await().atMost(15, TimeUnit.SECONDS).until(() -> reconciles("extras") > before);
+        assertThat(status("extras").getConditions()).filteredOn(c -> c.getType().equals("FieldsIgnored"))
+                .singleElement().satisfies(c -> {
+                    assertThat(c.getReason()).isEqualTo("FieldsIgnored");
+                    assertThat(c.getMessage()).startsWith("spec.tags, spec.userData are accepted but not used");
+                });
+        assertThat(recorded).filteredOn(e -> e.startsWith("FieldsIgnored ")).containsExactly(
+                "FieldsIgnored NodeGroup/extras");
+        assertThat(condition(status("plain"), "FieldsIgnored")).isNull();
+        assertThat(condition(status("extras"), "Ready")).as("the group works as usual").isEqualTo("True");
+
+        // a new generation that still sets them is told once more (the mock, like an API server, bumps
+        // metadata.generation on a spec change only)
+        mergePatch("extras", "{\"spec\":{\"tags\":[\"k8s-cluster-staging\"]}}");
+        await().atMost(15, TimeUnit.SECONDS).until(() -> recorded.stream()
+                .filter(e -> e.startsWith("FieldsIgnored ")).count() == 2);
+
+        // the fields go: so does the condition, and no further Event is sent
+        mergePatch("extras", "{\"spec\":{\"userData\":null,\"tags\":null}}");
+        await().atMost(15, TimeUnit.SECONDS).until(() -> condition(status("extras"), "FieldsIgnored") == null);
+        assertThat(recorded).filteredOn(e -> e.startsWith("FieldsIgnored ")).hasSize(2);
+    }
+
+    /** A merge patch without a resourceVersion, so the controller's concurrent status writes cannot make it fail. */
+    private void mergePatch(String group, String patch) {
+        kube.client().resources(NodeGroup.class).inNamespace("test").withName(group)
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+    }
+
+    private double reconciles(String group) {
+        var c = metrics.registry().find("vpsie.autoscaler.controller.reconcile").tag("nodegroup", group).counter();
+        return c == null ? 0 : c.count();
     }
 
     @Test
@@ -357,6 +432,140 @@ class ControllerIT {
         assertThat(refused).isTrue();
         Lease lease = kube.client().leases().inNamespace("test").withName("vpsie-autoscaler").get();
         assertThat(lease.getSpec().getHolderIdentity()).isNullOrEmpty();
+    }
+
+    // ---- scale-down by measured usage: node usage comes from MockNodeMetrics, which writes NodeMetrics into the
+    // mock's storage (fabric8's mock does not serve metrics.k8s.io; a real API server proxies it to metrics-server) ----
+
+    /**
+     * Group "usage" judged by measured usage (window 1 s, no cooldown), its two SMALL nodes Ready; "reserved" asks
+     * for 1.5 of the first node's 2 CPUs (busy by requests), "light" for 0.2 of the second's (idle by requests).
+     * The controller samples usage every 200 ms. Returns the nodes, first and second.
+     */
+    private List<String> twoNodesJudgedByUsage() throws Exception {
+        NodeGroup group = ControllerFixtures.group("usage", 2, 3);
+        com.vpsie.autoscaler.api.v1alpha1.ScaleDownPolicySpec down = new com.vpsie.autoscaler.api.v1alpha1.ScaleDownPolicySpec();
+        down.setUtilizationSource("usage");
+        down.setStabilizationWindowSeconds(1);
+        down.setCooldownSeconds(0);
+        group.getSpec().setScaleDownPolicy(down);
+        kube.client().resources(NodeGroup.class).inNamespace("test").resource(group).create();
+        controller(ControllerFixtures.config(false, "only").withUsageSampleInterval(Duration.ofMillis(200)));
+        await().atMost(15, TimeUnit.SECONDS).until(() -> status("usage") != null
+                && Integer.valueOf(2).equals(status("usage").getReadyNodes()));
+        List<String> nodes = kube.client().nodes().list().getItems().stream().map(n -> n.getMetadata().getName())
+                .sorted().toList();
+        kube.client().pods().inNamespace("test").resource(ControllerFixtures.boundPod("reserved", nodes.get(0),
+                "1500m", "512Mi")).create();
+        kube.client().pods().inNamespace("test").resource(ControllerFixtures.boundPod("light", nodes.get(1),
+                "200m", "256Mi")).create();
+        return nodes;
+    }
+
+    private void allowScaleDownToZero(String group) {
+        await().atMost(5, TimeUnit.SECONDS).ignoreExceptions().until(() -> kube.client().resources(NodeGroup.class)
+                .inNamespace("test").withName(group).edit(g -> {
+                    g.getSpec().setMinNodes(0);
+                    return g;
+                }) != null);
+    }
+
+    private static NodeGroupCondition conditionOf(NodeGroupStatus s, String type) {
+        return s == null || s.getConditions() == null ? null
+                : s.getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElse(null);
+    }
+
+    @Test
+    void byUsageANodeBusyByRequestsButIdleGoesAndOneIdleByRequestsButBusyStays() throws Exception {
+        List<String> nodes = twoNodesJudgedByUsage();
+        String idleByUsage = nodes.get(0);
+        String busyByUsage = nodes.get(1);
+        try (com.vpsie.autoscaler.testing.MockNodeMetrics metricsServer =
+                     new com.vpsie.autoscaler.testing.MockNodeMetrics(kube.client(), Clock.systemUTC())) {
+            metricsServer.use(idleByUsage, "100m", "200Mi").use(busyByUsage, "1700m", "1Gi").start(100);
+            await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
+                NodeGroupCondition measured = conditionOf(status("usage"), NodeGroupCondition.TYPE_USAGE_MEASURED);
+                assertThat(measured).isNotNull();
+                assertThat(measured.getStatus()).isEqualTo("True");
+                // mean CPU by usage: (5% + 85%) / 2; memory is lower
+                assertThat(status("usage").getUtilizationPercent()).isEqualTo(45);
+            });
+            assertThat(metrics.registry().get("vpsie.autoscaler.nodegroup.utilization.percent")
+                    .tags("nodegroup", "usage", "resource", "cpu").gauge().value()).isEqualTo(45.0);
+            allowScaleDownToZero("usage");
+
+            await().atMost(20, TimeUnit.SECONDS).until(() -> handedToScaleDown.contains(idleByUsage));
+            // both were judged in the same passes: by requests the second would have gone, and first
+            assertThat(handedToScaleDown).doesNotContain(busyByUsage);
+        }
+    }
+
+    @Test
+    void withoutGroupsJudgedByUsageTheMetricsApiIsNeverAsked() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable spy = kube.dispatcher().fail(r -> {
+            if (r.getPath().startsWith("/apis/metrics.k8s.io/")) {
+                asked.incrementAndGet();
+            }
+            return false; // counts, never fails
+        }, 500);
+        try {
+            kube.client().resources(NodeGroup.class).inNamespace("test")
+                    .resource(ControllerFixtures.group("general", 1, 3)).create();
+            controller(ControllerFixtures.config(false, "only").withUsageSampleInterval(Duration.ofMillis(100)));
+            await().atMost(15, TimeUnit.SECONDS).until(() -> status("general") != null
+                    && Integer.valueOf(1).equals(status("general").getReadyNodes())
+                    && status("general").getUtilizationPercent() != null);
+            assertThat(asked).hasValue(0);
+            assertThat(conditionOf(status("general"), NodeGroupCondition.TYPE_USAGE_MEASURED)).isNull();
+        } finally {
+            spy.run();
+        }
+    }
+
+    @Test
+    void withoutTheMetricsApiAGroupJudgingByUsageFallsBackToRequestsAndSaysSo() throws Exception {
+        Runnable unavailable = kube.dispatcher().fail(r -> r.getPath().startsWith("/apis/metrics.k8s.io/"), 503);
+        try {
+            List<String> nodes = twoNodesJudgedByUsage();
+            await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
+                NodeGroupCondition measured = conditionOf(status("usage"), NodeGroupCondition.TYPE_USAGE_MEASURED);
+                assertThat(measured).isNotNull();
+                assertThat(measured.getStatus()).isEqualTo("False");
+                assertThat(measured.getReason()).isEqualTo("MetricsUnavailable");
+                assertThat(measured.getMessage()).contains("2 of 2 node(s)").contains("metrics.k8s.io");
+                // by requests: (75% + 10%) / 2
+                assertThat(status("usage").getUtilizationPercent()).isEqualTo(43);
+            });
+            allowScaleDownToZero("usage");
+
+            await().atMost(20, TimeUnit.SECONDS).until(() -> handedToScaleDown.contains(nodes.get(1)));
+            assertThat(handedToScaleDown).as("only usage would let it go").doesNotContain(nodes.get(0));
+            // the reconciler rewrites its own conditions, and must leave this one standing
+            assertThat(conditionOf(status("usage"), NodeGroupCondition.TYPE_READY)).isNotNull();
+            assertThat(conditionOf(status("usage"), NodeGroupCondition.TYPE_USAGE_MEASURED)).isNotNull();
+        } finally {
+            unavailable.run();
+        }
+    }
+
+    @Test
+    void aStuckMetricsServerMakesTheSamplesStaleAndTheGroupFallsBack() throws Exception {
+        List<String> nodes = twoNodesJudgedByUsage();
+        try (com.vpsie.autoscaler.testing.MockNodeMetrics metricsServer =
+                     new com.vpsie.autoscaler.testing.MockNodeMetrics(kube.client(), Clock.systemUTC())) {
+            metricsServer.use(nodes.get(0), "100m", "200Mi").use(nodes.get(1), "1700m", "1Gi");
+            metricsServer.lag(Duration.ofMinutes(6)); // served, but measured longer ago than the five minutes allowed
+            metricsServer.start(100);
+            await().atMost(15, TimeUnit.SECONDS).untilAsserted(() -> {
+                NodeGroupCondition measured = conditionOf(status("usage"), NodeGroupCondition.TYPE_USAGE_MEASURED);
+                assertThat(measured).isNotNull();
+                assertThat(measured.getReason()).isEqualTo("StaleSamples");
+            });
+            allowScaleDownToZero("usage");
+            await().atMost(20, TimeUnit.SECONDS).until(() -> handedToScaleDown.contains(nodes.get(1)));
+            assertThat(handedToScaleDown).doesNotContain(nodes.get(0));
+        }
     }
 
     private double leaderGauge(Controller c) {

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Test;
 class ProvisioningTimeoutIT {
 
     private static final Instant T0 = Instant.parse("2026-11-22T12:00:00Z");
+    /** A second namespace, with a NodeGroup named like the one in "test". */
+    private static final String OTHER = "other";
 
     private StrictMockServer kube;
     private MutableClock clock;
@@ -51,7 +53,7 @@ class ProvisioningTimeoutIT {
         clock = new MutableClock(T0);
         cloud = new FakeCloudProvider(clock, Duration.ofMinutes(1)).offerings("dc1",
                 new Offering("small", new Resources(2000, 4L << 30, 0, 110), 0.01));
-        cache = new ClusterCache(kube.client(), List.of("test"));
+        cache = new ClusterCache(kube.client(), List.of("test", OTHER));
         cache.start(ignore(), ignore(), ignore());
         assertThat(cache.awaitSynced(10_000)).isTrue();
         backoff = GroupBackoff.clusterAutoscalerDefaults();
@@ -92,16 +94,26 @@ class ProvisioningTimeoutIT {
     }
 
     private void createGroup(int min, int max, Integer desired) {
-        NodeGroup g = kube.client().resources(NodeGroup.class).inNamespace("test")
-                .resource(ControllerFixtures.group("general", min, max)).create();
+        createGroup("test", min, max, desired, List.of("small"));
+    }
+
+    private void createGroup(int min, int max, Integer desired, List<String> offerings) {
+        createGroup("test", min, max, desired, offerings);
+    }
+
+    private void createGroup(String namespace, int min, int max, Integer desired, List<String> offerings) {
+        NodeGroup group = ControllerFixtures.group("general", min, max);
+        group.getMetadata().setNamespace(namespace);
+        group.getSpec().setOfferingIDs(offerings);
+        NodeGroup g = kube.client().resources(NodeGroup.class).inNamespace(namespace).resource(group).create();
         if (desired != null) {
-            new StatusWriter(kube.client(), clock).update("test", "general", g, s -> {
+            new StatusWriter(kube.client(), clock).update(namespace, "general", g, s -> {
                 s.setDesiredNodes(desired);
                 return s;
             });
         }
         await().atMost(5, TimeUnit.SECONDS).until(() -> {
-            NodeGroup cached = cache.nodeGroup("test", "general");
+            NodeGroup cached = cache.nodeGroup(namespace, "general");
             return cached != null && (desired == null || (cached.getStatus() != null
                     && desired.equals(cached.getStatus().getDesiredNodes())));
         });
@@ -134,7 +146,7 @@ class ProvisioningTimeoutIT {
         assertThat(cloud.log()).filteredOn(l -> l.startsWith("delete")).hasSize(2);
         assertThat(events).contains("ScaleUpTimedOut general");
         assertThat(provisioningFailures("TimedOut")).as("one per server given up").isEqualTo(2);
-        assertThat(backoff.backedOff("general", clock.instant())).isTrue();
+        assertThat(backoff.backedOff("test/general", clock.instant())).isTrue();
         // both given back, but never below minNodes: one replacement is created to keep the minimum
         assertThat(status().getDesiredNodes()).isEqualTo(1);
         reconcile();
@@ -170,7 +182,70 @@ class ProvisioningTimeoutIT {
         assertThat(provisioningFailures("ProviderRejected")).isEqualTo(1);
         assertThat(provisioningFailures("TimedOut")).isZero();
         assertThat(cloud.serversOf("general")).isEmpty();
-        assertThat(backoff.backedOff("general", clock.instant())).isTrue();
+        assertThat(backoff.backedOff("test/general", clock.instant())).isTrue();
+    }
+
+    @Test
+    void theBackOffOfOneGroupDoesNotHoldASameNamedGroupInAnotherNamespace() throws Exception {
+        createGroup(0, 3, 1);
+        createGroup(OTHER, 0, 3, 1, List.of("small"));
+        cloud.failNextCreate(new ProviderException.Terminal("quota exceeded: exceeds the allowed limit"));
+        assertThatThrownBy(() -> reconciler.reconcile("test/general")).isInstanceOf(ProviderException.Terminal.class);
+
+        reconciler.reconcile(OTHER + "/general");
+
+        assertThat(cloud.log()).as("other/general scales up").filteredOn(l -> l.startsWith("create")).hasSize(1);
+        NodeGroupStatus other = kube.client().resources(NodeGroup.class).inNamespace(OTHER).withName("general").get()
+                .getStatus();
+        assertThat(other.getConditions()).noneMatch(c -> "Error".equals(c.getType()) && "True".equals(c.getStatus()));
+        assertThat(backoff.backedOff("test/general", clock.instant())).isTrue();
+        assertThat(backoff.backedOff(OTHER + "/general", clock.instant())).isFalse();
+    }
+
+    @Test
+    void aSizeRefusedForLackOfCapacityIsGivenBackAndTheGroupsNextOfferingAskedForWithoutABackOff() throws Exception {
+        createGroup(0, 3, 1, List.of("small", "large"));
+        cloud.failNextCreate(new ProviderException.OutOfCapacity("Insufficient resources"));
+
+        reconcile(); // not thrown: nothing to retry with back-off, the planner chooses again
+
+        assertThat(cloud.serversOf("general")).isEmpty();
+        assertThat(status().getDesiredNodes()).as("the refused request given back").isZero();
+        assertThat(status().getNodes()).as("no request left open").isNullOrEmpty();
+        assertThat(status().getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("OfferingUnavailable");
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getMessage()).isEqualTo("offering small out of capacity in datacenter dc1 until "
+                    + "2026-11-22T12:03:00Z");
+        });
+        assertThat(events).contains("OfferingUnavailable general");
+        assertThat(provisioningFailures("OutOfCapacity")).isEqualTo(1);
+        assertThat(provisioningFailures("ProviderRejected")).isZero();
+        assertThat(backoff.backedOff("test/general", clock.instant())).isFalse();
+
+        // the next pass asks again: the group's other offering is used while "small" is unavailable
+        setDesired(1);
+        reconcile();
+        assertThat(cloud.serversOf("general")).extracting(ProviderServer::offeringId).containsExactly("large");
+
+        // once the entry has expired, the preferred offering is asked for again and the condition clears
+        clock.advance(Duration.ofMinutes(3));
+        setDesired(2);
+        reconcile();
+        assertThat(cloud.serversOf("general")).extracting(ProviderServer::offeringId)
+                .containsExactlyInAnyOrder("large", "small");
+        assertThat(status().getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("OfferingUnavailable");
+            assertThat(c.getStatus()).isEqualTo("False");
+        });
+    }
+
+    private void setDesired(int desired) {
+        new StatusWriter(kube.client(), clock).update("test", "general", null, s -> {
+            s.setDesiredNodes(desired);
+            return s;
+        });
+        await().until(() -> cache.nodeGroup("test", "general").getStatus().getDesiredNodes() == desired);
     }
 
     private double provisioningFailures(String reason) {

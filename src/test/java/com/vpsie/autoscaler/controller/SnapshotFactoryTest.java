@@ -40,4 +40,17 @@ class SnapshotFactoryTest {
                 .containsExactly("n2");
         assertThat(snapshot.sizedNodesOf("general")).isEqualTo(1);
     }
+
+    @Test
+    void aGroupIsHeldFromScalingUpByItsNamespaceAndName() {
+        NodeGroup group = ControllerFixtures.group("general", 0, 5);
+
+        ClusterSnapshot heldElsewhere = SnapshotFactory.assemble(List.of(group), List.of(), List.of(), List.of(),
+                List.of(), List.of(), "other/general"::equals, warning -> { });
+        ClusterSnapshot heldHere = SnapshotFactory.assemble(List.of(group), List.of(), List.of(), List.of(),
+                List.of(), List.of(), "test/general"::equals, warning -> { });
+
+        assertThat(heldElsewhere.nodeGroups().get("general").scaleUpEnabled()).isTrue();
+        assertThat(heldHere.nodeGroups().get("general").scaleUpEnabled()).isFalse();
+    }
 }

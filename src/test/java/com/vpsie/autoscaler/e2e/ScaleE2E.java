@@ -14,6 +14,7 @@ import com.vpsie.autoscaler.sim.SimulatedKubelets;
 import com.vpsie.autoscaler.sim.SimulatorMachines;
 import com.vpsie.autoscaler.sim.SimEndpoint;
 import com.vpsie.autoscaler.sim.VpsieSimulator;
+import com.vpsie.autoscaler.testing.ImageJvmFlags;
 import com.vpsie.autoscaler.testing.realkube.ChartRelease;
 import com.vpsie.autoscaler.testing.realkube.KubeControlPlane;
 import com.vpsie.autoscaler.testing.realkube.RealKubernetes;
@@ -426,12 +427,14 @@ class ScaleE2E {
             throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         // The image's ENTRYPOINT flags, with the container limit emulated by MaxRAM; the chart's arguments.
-        List<String> command = List.of(java, "-XX:MaxRAM=" + System.getProperty("scale.maxRam", "384m"),
-                "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-XX:-UsePerfData", "-jar", jar.toString(),
+        List<String> command = new ArrayList<>(List.of(java,
+                "-XX:MaxRAM=" + System.getProperty("scale.maxRam", "384m")));
+        command.addAll(ImageJvmFlags.ofRepository());
+        command.addAll(List.of("-jar", jar.toString(),
                 "run", "--kubeconfig=" + kubeconfig, "--leader-elect=true", "--lease-name=" + LEASE,
                 "--lease-namespace=" + ns, "--vpsie-secret-name=" + SECRET, "--vpsie-secret-namespace=" + ns,
                 "--vpsie-url=" + vpsieUrl, "--default-cluster-id=" + CLUSTER, "--scan-interval=10s",
-                "--log-format=json", "--metrics-port=" + metricsPort, "--namespaces=" + ns);
+                "--log-format=json", "--metrics-port=" + metricsPort, "--namespaces=" + ns));
         Path log = Files.createTempFile("vpsie-scale-e2e-", ".log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         log("controller started as pid %d, log %s", p.pid(), log);

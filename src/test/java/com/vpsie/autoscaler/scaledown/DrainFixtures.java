@@ -138,7 +138,13 @@ public final class DrainFixtures {
     /** Leaves the node as a drain that began at {@code startedAt} leaves it right after marking (a "crash" point). */
     public static void markDraining(KubernetesClient client, String node, Instant startedAt,
                                     com.vpsie.autoscaler.plan.Plan.ScaleDownKind kind) {
-        NodeMarkExecutor.MarkOutcome outcome = new NodeMarkExecutor(client).mark(node, startedAt, kind);
+        markDraining(client, node, startedAt, kind, null);
+    }
+
+    /** {@link #markDraining} by the NodeGroup {@code owner} ("namespace/name"). */
+    public static void markDraining(KubernetesClient client, String node, Instant startedAt,
+                                    com.vpsie.autoscaler.plan.Plan.ScaleDownKind kind, String owner) {
+        NodeMarkExecutor.MarkOutcome outcome = new NodeMarkExecutor(client).mark(node, startedAt, kind, owner);
         if (outcome != NodeMarkExecutor.MarkOutcome.MARKED) {
             throw new IllegalStateException("could not mark " + node + ": " + outcome);
         }

@@ -35,6 +35,19 @@ class NodeMarksTest {
     }
 
     @Test
+    void theOwningNodeGroupIsWrittenReadBackAndRemovedByAnUndo() {
+        Map<String, String> a = NodeMarks.drainingAnnotations(STARTED, Plan.ScaleDownKind.Empty, false, "team-a/web");
+
+        assertThat(a).containsEntry(WellKnown.DRAIN_OWNER_ANNOTATION, "team-a/web");
+        assertThat(NodeMarks.read(a, false).owner()).isEqualTo("team-a/web");
+        assertThat(NodeMarks.ANNOTATIONS).contains(WellKnown.DRAIN_OWNER_ANNOTATION);
+        assertThat(NodeMarks.read(NodeMarks.drainingAnnotations(STARTED, Plan.ScaleDownKind.Empty, false), false)
+                .owner()).as("marks written before owners were recorded").isNull();
+        assertThat(NodeMarks.read(Map.of(WellKnown.DRAIN_OWNER_ANNOTATION, "web"), false).owner())
+                .as("not namespace/name: edited by hand, read as no owner").isNull();
+    }
+
+    @Test
     void theTaintCarriesUnixSecondsAsClusterAutoscalersDoes() {
         assertThat(NodeMarks.taint(STARTED)).isEqualTo(new Taint(WellKnown.TO_BE_DELETED_TAINT,
                 Long.toString(STARTED.getEpochSecond()), TaintEffect.NO_SCHEDULE));

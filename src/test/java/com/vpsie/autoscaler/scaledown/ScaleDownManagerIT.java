@@ -38,6 +38,8 @@ import org.junit.jupiter.api.Test;
 class ScaleDownManagerIT {
 
     private static final String GROUP = "general";
+    /** The namespace of {@link #GROUP} in the planner's snapshot ({@link GroupBuilder}'s default). */
+    private static final String GROUP_NAMESPACE = "default";
 
     private StrictMockServer kube;
     private KubernetesClient client;
@@ -84,6 +86,27 @@ class ScaleDownManagerIT {
         return m;
     }
 
+    /** A manager of an instance started with {@code --namespaces} naming only the namespace of {@link #GROUP}. */
+    private ScaleDownManager scopedManager(DrainSettings settings) {
+        ScaleDownManager m = new ScaleDownManager(client, DrainFixtures.podLister(client), () -> snapshots().get(),
+                PlannerSettings.defaults(), settings, recorder, metrics, clock, List.of(GROUP_NAMESPACE));
+        managers.add(m);
+        return m;
+    }
+
+    private void nodeGroup(String namespace, String name) {
+        NodeGroup g = new NodeGroup();
+        g.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        client.resources(NodeGroup.class).inNamespace(namespace).resource(g).create();
+    }
+
+    /** A node of ours left with a bare taint: its undo shows that a sweep has run. */
+    private void leftoverTaint(String node) {
+        client.nodes().withName(node).edit(n -> new NodeBuilder(n).editSpec()
+                .addNewTaint().withKey(WellKnown.TO_BE_DELETED_TAINT).withValue("1700000000").withEffect("NoSchedule")
+                .endTaint().endSpec().build());
+    }
+
     private void nodes(String... names) {
         for (String name : names) {
             client.nodes().resource(DrainFixtures.node(name, GROUP, "fake://" + name, clock.instant())).create();
@@ -119,6 +142,7 @@ class ScaleDownManagerIT {
 
         await().atMost(Duration.ofSeconds(10)).until(() -> DrainFixtures.marks(client, "n1").drained());
         assertThat(manager.awaitIdle(Duration.ofSeconds(5))).isTrue();
+        assertThat(DrainFixtures.marks(client, "n1").owner()).isEqualTo(GROUP_NAMESPACE + "/" + GROUP);
         assertThat(DrainFixtures.get(client, "n1")).as("never deleted here").isNotNull();
         assertThat(DrainFixtures.podNames(client, "n1")).isEmpty();
         assertThat(search("node.drain.duration").tags("nodegroup", GROUP, "result", "success").timer().count())
@@ -401,6 +425,68 @@ class ScaleDownManagerIT {
         assertThat(DrainFixtures.marks(client, "broken-1").drained()).as("its group exists, invalid").isTrue();
         assertThat(DrainFixtures.marks(client, "old-2").drained()).as("not yet: drained too recently").isTrue();
         assertThat(events).singleElement().asString().startsWith("Node/old-1 Warning ScaleDownFailed")
+                .contains(DrainResult.NODEGROUP_GONE);
+        assertThat(search("scale.down.errors").counters()).as("no series for a group that is gone").isEmpty();
+    }
+
+    // ---- ownership: another instance (--namespaces) or a same-named group in another namespace ----
+
+    @Test
+    void theSweepLeavesADrainOfAGroupOutsideItsNamespacesAlone() throws Exception {
+        nodes("n1", "n2");
+        leftoverTaint("n1");
+        nodeGroup("team-b", "web");
+        client.nodes().resource(DrainFixtures.node("web-1", "web", "fake://web-1", clock.instant())).create();
+        client.resource(DrainFixtures.pod("api-1", "web-1", "api")).create();
+        DrainFixtures.markDraining(client, "web-1", NodeMarks.startedAtPrecision(clock.instant().minusSeconds(30)),
+                Plan.ScaleDownKind.Underutilized, "team-b/web");
+        ScaleDownManager manager = scopedManager(DrainFixtures.fast());
+
+        manager.resume();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !DrainFixtures.tainted(client, "n1"));
+        assertThat(manager.awaitIdle(Duration.ofSeconds(5))).isTrue();
+        NodeMarks marks = DrainFixtures.marks(client, "web-1");
+        assertThat(marks.draining()).as("the instance managing team-b drains it").isTrue();
+        assertThat(marks.owner()).isEqualTo("team-b/web");
+        assertThat(DrainFixtures.podNames(client, "web-1")).containsExactly("api-1");
+        assertThat(events).noneMatch(e -> e.contains("web-1"));
+        assertThat(search("scale.down.errors").tag("nodegroup", "web").counters()).isEmpty();
+    }
+
+    @Test
+    void theSweepLeavesADrainOfASameNamedGroupInAnotherNamespaceAlone() throws Exception {
+        nodes("n1", "n2", "n3");
+        leftoverTaint("n1");
+        nodeGroup("team-b", GROUP);
+        // n3 is empty: were the drain taken for this instance's own, it would be resumed and finished at once
+        DrainFixtures.markDraining(client, "n3", NodeMarks.startedAtPrecision(clock.instant().minusSeconds(30)),
+                Plan.ScaleDownKind.Empty, "team-b/" + GROUP);
+        ScaleDownManager manager = scopedManager(DrainFixtures.fast());
+
+        manager.resume();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !DrainFixtures.tainted(client, "n1"));
+        assertThat(manager.awaitIdle(Duration.ofSeconds(5))).isTrue();
+        assertThat(manager.drainsInFlight()).isEmpty();
+        assertThat(DrainFixtures.marks(client, "n3").draining()).as("neither resumed nor undone here").isTrue();
+        assertThat(DrainFixtures.marks(client, "n3").owner()).isEqualTo("team-b/" + GROUP);
+        assertThat(events).noneMatch(e -> e.contains("n3"));
+    }
+
+    @Test
+    void aDrainWhoseOwnerGroupIsGoneIsUndoneWithoutASeriesForIt() throws Exception {
+        nodes("n1", "n2");
+        client.nodes().resource(DrainFixtures.node("web-1", "web", "fake://web-1", clock.instant())).create();
+        DrainFixtures.markDraining(client, "web-1", NodeMarks.startedAtPrecision(clock.instant().minusSeconds(30)),
+                Plan.ScaleDownKind.Underutilized, "team-b/web");
+        ScaleDownManager manager = scopedManager(DrainFixtures.fast());
+
+        manager.resume();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> clean("web-1"));
+        assertThat(manager.awaitIdle(Duration.ofSeconds(5))).isTrue();
+        assertThat(events).singleElement().asString().startsWith("Node/web-1 Warning ScaleDownFailed")
                 .contains(DrainResult.NODEGROUP_GONE);
         assertThat(search("scale.down.errors").counters()).as("no series for a group that is gone").isEmpty();
     }

@@ -338,4 +338,52 @@ class ScaleUpPlannerTest {
         Plan plan = plan(s, settings);
         assertThat(plan.scaleUp()).singleElement().satisfies(u -> assertThat(u.count()).isEqualTo(2));
     }
+
+    // ---- offerings the cloud refused for lack of capacity ----
+
+    private static Plan planWithUnavailable(Snapshots s, Map<String, Map<String, Instant>> unavailable) {
+        return AutoscalingPlanner.plan(s.build().withUnavailableOfferings(unavailable), NOW, PlannerSettings.defaults());
+    }
+
+    @Test
+    void anOfferingOutOfCapacityIsSkippedForAnotherGroup() {
+        Snapshots s = withSmallOffering().group(group("cheap").offerings("small"))
+                .group(group("big").offerings("large")).pod(pending("default/p").cpu("1"));
+        assertThat(plan(s).scaleUp()).singleElement().satisfies(u -> assertThat(u.nodeGroup()).isEqualTo("cheap"));
+
+        Plan plan = planWithUnavailable(s, Map.of("cheap", Map.of("small", NOW.plusSeconds(180))));
+
+        assertThat(plan.scaleUp()).singleElement().satisfies(u -> {
+            assertThat(u.nodeGroup()).isEqualTo("big");
+            assertThat(u.offering()).isEqualTo("large");
+            assertThat(u.count()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void anOfferingOutOfCapacityIsSkippedForAnotherOfferingOfTheSameGroup() {
+        Snapshots s = withSmallOffering().group(group("g").offerings("small", "large"))
+                .pod(pending("default/p").cpu("1"));
+        assertThat(plan(s).scaleUp()).singleElement().satisfies(u -> assertThat(u.offering()).isEqualTo("small"));
+
+        Plan plan = planWithUnavailable(s, Map.of("g", Map.of("small", NOW.plusSeconds(180))));
+
+        assertThat(plan.scaleUp()).singleElement().satisfies(u -> {
+            assertThat(u.nodeGroup()).isEqualTo("g");
+            assertThat(u.offering()).isEqualTo("large");
+        });
+    }
+
+    @Test
+    void withEveryOptionOutOfCapacityThePodSaysWhyAndNothingIsPlanned() {
+        Snapshots s = withSmallOffering().group(group("g").offerings("small")).pod(pending("default/p").cpu("1"));
+
+        Plan plan = planWithUnavailable(s, Map.of("g", Map.of("small", NOW.plusSeconds(180))));
+
+        assertThat(plan.scaleUp()).isEmpty();
+        assertThat(plan.noScaleUp()).singleElement().satisfies(n -> {
+            assertThat(n.reason()).isEqualTo(NoScaleUpReason.NO_NODE_GROUP_FITS);
+            assertThat(n.message()).contains("g/small: out of capacity in its datacenter until 2026-11-22T12:03:00Z");
+        });
+    }
 }

@@ -62,6 +62,38 @@ class SimulatorCommandTest {
     }
 
     @Test
+    void outOfStockSizesRefuseAddCallsAsVpsieDoesWhenADatacenterHasNoCapacity() throws Exception {
+        StringWriter out = new StringWriter();
+        Thread runner = new Thread(() -> commandLine(out, new StringWriter()).execute("--port", "0",
+                "--token", "t", "--group", "small:1,large:2", "--out-of-stock", "1"));
+        runner.start();
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> URL.matcher(out.toString()).find());
+            Matcher url = URL.matcher(out.toString());
+            Matcher small = Pattern.compile("small \\(id (\\d+)\\)").matcher(out.toString());
+            Matcher large = Pattern.compile("large \\(id (\\d+)\\)").matcher(out.toString());
+            assertThat(url.find() && small.find() && large.find()).as(out.toString()).isTrue();
+
+            HttpResponse<String> refused = addWorker(url.group(1), small.group(1));
+            HttpResponse<String> accepted = addWorker(url.group(1), large.group(1));
+
+            // VPSie's way for a refusal: HTTP 200 with error: true
+            assertThat(refused.statusCode()).isEqualTo(200);
+            assertThat(refused.body()).contains("\"error\":true").contains("Insufficient resources");
+            assertThat(accepted.body()).contains("\"error\":false");
+        } finally {
+            runner.interrupt();
+            runner.join(5000);
+        }
+    }
+
+    private static HttpResponse<String> addWorker(String base, String groupId) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base
+                        + "/k8s/cluster/byId/sim-cluster/add/slave/group/" + groupId)).header("Vpsie-Auth", "t")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void clientIdNeedsItsSecretAndExcludesAToken() {
         StringWriter err = new StringWriter();
         assertThat(commandLine(new StringWriter(), err).execute("--client-id", "x")).isEqualTo(CommandLine.ExitCode.USAGE);
@@ -86,7 +118,7 @@ class SimulatorCommandTest {
         assertThat(commandLine(out, new StringWriter()).execute("--help")).isEqualTo(CommandLine.ExitCode.OK);
         assertThat(out.toString()).contains("--listing-lag-seconds", "--delete-lag-seconds", "--add-delay-ms",
                 "--error-percent", "--error-seed", "--error-burst-every-seconds", "--error-burst-seconds",
-                "--token-down-seconds");
+                "--token-down-seconds", "--out-of-stock");
 
         StringWriter err = new StringWriter();
         assertThat(commandLine(new StringWriter(), err).execute("--error-percent", "120"))

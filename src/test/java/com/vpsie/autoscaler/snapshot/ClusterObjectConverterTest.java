@@ -224,7 +224,7 @@ class ClusterObjectConverterTest {
                 labels: {workload: gpu}
                 taints: [{key: dedicated, value: gpu, effect: NoSchedule}]
                 scaleUpPolicy: {enabled: false}
-                scaleDownPolicy: {cpuThreshold: 30, cooldownSeconds: 1200}
+                scaleDownPolicy: {cpuThreshold: 30, cooldownSeconds: 1200, utilizationSource: usage}
                 """, "status: {desiredNodes: 3, currentNodes: 2}"));
         assertThat(g.desiredNodes()).isEqualTo(3);
         assertThat(g.preferredOffering()).isEqualTo("vps-4c-8g");
@@ -233,7 +233,8 @@ class ClusterObjectConverterTest {
         assertThat(g.labels()).isEqualTo(Map.of("workload", "gpu"));
         assertThat(g.taints()).containsExactly(new Taint("dedicated", "gpu", TaintEffect.NO_SCHEDULE));
         assertThat(g.scaleUpEnabled()).isFalse();
-        assertThat(g.scaleDownPolicy()).isEqualTo(new ScaleDownPolicy(true, 30, 50, 600, 1200));
+        assertThat(g.scaleDownPolicy()).isEqualTo(new ScaleDownPolicy(true, 30, 50, 600, 1200,
+                com.vpsie.autoscaler.model.UtilizationSource.USAGE));
     }
 
     @Test

@@ -28,6 +28,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Desired", jsonPath = ".status.desiredNodes", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Current", jsonPath = ".status.currentNodes", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.readyNodes", type = Type.INTEGER)
+@AdditionalPrinterColumn(name = "Utilization%", jsonPath = ".status.utilizationPercent", type = Type.INTEGER)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = Type.DATE)
 public class NodeGroup extends CustomResource<NodeGroupSpec, NodeGroupStatus> implements Namespaced {
 

@@ -15,6 +15,14 @@ public class NodeGroupCondition {
     public static final String TYPE_ERROR = "Error";
     public static final String TYPE_AT_MIN_CAPACITY = "AtMinCapacity";
     public static final String TYPE_AT_MAX_CAPACITY = "AtMaxCapacity";
+    /** True while VPSie refuses one of the group's offerings in its datacenter for lack of capacity. */
+    public static final String TYPE_OFFERING_UNAVAILABLE = "OfferingUnavailable";
+    /**
+     * Only for groups that judge by usage: True when every node has fresh measured usage; False when some are
+     * judged by requests instead (no metrics API, or no sample younger than five minutes). Written by the
+     * autoscaling pass, not the reconciler.
+     */
+    public static final String TYPE_USAGE_MEASURED = "UsageMeasured";
 
     public static final String STATUS_TRUE = "True";
     public static final String STATUS_FALSE = "False";

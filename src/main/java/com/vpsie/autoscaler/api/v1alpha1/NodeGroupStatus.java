@@ -45,6 +45,12 @@ public class NodeGroupStatus {
     private String lastScaleDownTime;
     @JsonProperty("observedGeneration")
     private Long observedGeneration;
+    /**
+     * The group's nodes' mean utilization in percent, the higher of CPU and memory, by the signal its
+     * scale-down judges by (measured usage where fresh, else requests); what {@code kubectl get ng} shows.
+     */
+    @JsonProperty("utilizationPercent")
+    private Integer utilizationPercent;
 
     public Integer getCurrentNodes() {
         return currentNodes;
@@ -142,6 +148,14 @@ public class NodeGroupStatus {
         this.observedGeneration = observedGeneration;
     }
 
+    public Integer getUtilizationPercent() {
+        return utilizationPercent;
+    }
+
+    public void setUtilizationPercent(Integer utilizationPercent) {
+        this.utilizationPercent = utilizationPercent;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -162,12 +176,13 @@ public class NodeGroupStatus {
                 && Objects.equals(lastScaleTime, that.lastScaleTime)
                 && Objects.equals(lastScaleUpTime, that.lastScaleUpTime)
                 && Objects.equals(lastScaleDownTime, that.lastScaleDownTime)
-                && Objects.equals(observedGeneration, that.observedGeneration);
+                && Objects.equals(observedGeneration, that.observedGeneration)
+                && Objects.equals(utilizationPercent, that.utilizationPercent);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(currentNodes, desiredNodes, readyNodes, vpsieGroupID, vpsieGroups, plannedOfferings, nodes,
-                conditions, lastScaleTime, lastScaleUpTime, lastScaleDownTime, observedGeneration);
+                conditions, lastScaleTime, lastScaleUpTime, lastScaleDownTime, observedGeneration, utilizationPercent);
     }
 }

@@ -46,6 +46,11 @@ public final class NodeGroupValidation {
             percentage("spec.scaleDownPolicy.cpuThreshold", down.getCpuThreshold(), errors);
             percentage("spec.scaleDownPolicy.memoryThreshold", down.getMemoryThreshold(), errors);
             nonNegative("spec.scaleDownPolicy.cooldownSeconds", down.getCooldownSeconds(), errors);
+            String source = down.getUtilizationSource();
+            if (source != null && com.vpsie.autoscaler.model.UtilizationSource.ofWord(source) == null) {
+                errors.add(new FieldError("spec.scaleDownPolicy.utilizationSource", "must be one of "
+                        + ScaleDownPolicySpec.UTILIZATION_SOURCES.replace("|", ", ") + " (got \"" + source + "\")"));
+            }
         }
         return List.copyOf(errors);
     }

@@ -6,11 +6,12 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import java.util.Objects;
 
 /**
  * {@code spec.scaleDownPolicy}. Field initialisers are the CRD defaults (enabled, 600 s window, 50 %, 50 %,
- * 600 s cooldown after a scale-up).
+ * 600 s cooldown after a scale-up, judged by requests).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -21,6 +22,9 @@ public class ScaleDownPolicySpec {
     public static final int DEFAULT_CPU_THRESHOLD = 50;
     public static final int DEFAULT_MEMORY_THRESHOLD = 50;
     public static final int DEFAULT_COOLDOWN_SECONDS = 600;
+    public static final String DEFAULT_UTILIZATION_SOURCE = "requests";
+    /** The words {@code utilizationSource} accepts. */
+    public static final String UTILIZATION_SOURCES = "requests|usage|both";
 
     @Default("true")
     @JsonProperty("enabled")
@@ -43,6 +47,11 @@ public class ScaleDownPolicySpec {
     @Min(0)
     @JsonProperty("cooldownSeconds")
     private Integer cooldownSeconds = DEFAULT_COOLDOWN_SECONDS;
+    // a String rather than an enum: an unknown word must make the group invalid, not its whole list unreadable
+    @Default("requests")
+    @Pattern("^(" + UTILIZATION_SOURCES + ")$")
+    @JsonProperty("utilizationSource")
+    private String utilizationSource = DEFAULT_UTILIZATION_SOURCE;
 
     public Boolean getEnabled() {
         return enabled;
@@ -84,6 +93,14 @@ public class ScaleDownPolicySpec {
         this.cooldownSeconds = cooldownSeconds;
     }
 
+    public String getUtilizationSource() {
+        return utilizationSource;
+    }
+
+    public void setUtilizationSource(String utilizationSource) {
+        this.utilizationSource = utilizationSource;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (this == o) {
@@ -97,11 +114,13 @@ public class ScaleDownPolicySpec {
                 && Objects.equals(stabilizationWindowSeconds, that.stabilizationWindowSeconds)
                 && Objects.equals(cpuThreshold, that.cpuThreshold)
                 && Objects.equals(memoryThreshold, that.memoryThreshold)
-                && Objects.equals(cooldownSeconds, that.cooldownSeconds);
+                && Objects.equals(cooldownSeconds, that.cooldownSeconds)
+                && Objects.equals(utilizationSource, that.utilizationSource);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(enabled, stabilizationWindowSeconds, cpuThreshold, memoryThreshold, cooldownSeconds);
+        return Objects.hash(enabled, stabilizationWindowSeconds, cpuThreshold, memoryThreshold, cooldownSeconds,
+                utilizationSource);
     }
 }

@@ -10,7 +10,7 @@ import java.time.Duration;
  */
 final class CallFailure extends Exception {
 
-    enum Kind { TRANSIENT, TERMINAL, NOT_FOUND, UNAUTHORIZED }
+    enum Kind { TRANSIENT, TERMINAL, NOT_FOUND, UNAUTHORIZED, OUT_OF_CAPACITY }
 
     private final Kind kind;
     private final boolean retryable;
@@ -57,6 +57,11 @@ final class CallFailure extends Exception {
 
     static CallFailure terminal(String result, String message) {
         return new CallFailure(Kind.TERMINAL, false, true, false, null, result, message, null);
+    }
+
+    /** The datacenter has no room for the size asked for: nothing was made, and retrying now would not help. */
+    static CallFailure outOfCapacity(String message) {
+        return new CallFailure(Kind.OUT_OF_CAPACITY, false, true, false, null, "out_of_capacity", message, null);
     }
 
     /** The operation ran out of time or was interrupted before (another) request could be sent. */
@@ -114,6 +119,9 @@ final class CallFailure extends Exception {
     ProviderException toProviderException() {
         if (kind == Kind.TRANSIENT) {
             return new ProviderException.Transient(getMessage(), this);
+        }
+        if (kind == Kind.OUT_OF_CAPACITY) {
+            return new ProviderException.OutOfCapacity(getMessage(), this);
         }
         return new ProviderException.Terminal(getMessage(), this);
     }

@@ -13,6 +13,12 @@ import java.util.Locale;
 final class ErrorClassifier {
 
     private static final int MAX_API_MESSAGE = 300;
+    /**
+     * How a refusal for lack of capacity reads (lower case). VPSie publishes no error codes; these are the phrases
+     * a "size sold out in this datacenter" answer uses, and the simulator's out-of-stock fault answers with one.
+     */
+    static final List<String> CAPACITY_MESSAGES = List.of("insufficient resources", "insufficient capacity",
+            "out of stock", "not enough resources", "no available resources", "no resources available");
 
     private final List<String> terminalMessages;
 
@@ -28,9 +34,20 @@ final class ErrorClassifier {
         return terminalMessages.stream().anyMatch(m::contains);
     }
 
+    static boolean isCapacityMessage(String message) {
+        if (message == null) {
+            return false;
+        }
+        String m = message.toLowerCase(Locale.ROOT);
+        return CAPACITY_MESSAGES.stream().anyMatch(m::contains);
+    }
+
     /** A reply with a status other than 2xx. */
     CallFailure fromStatus(ApiCall call, int status, Duration retryAfter, String apiMessage, List<String> secrets) {
         String text = prefix(call) + "HTTP " + status + detail(call, apiMessage, secrets);
+        if (status < 500 && isCapacityMessage(apiMessage)) {
+            return CallFailure.outOfCapacity(text);
+        }
         if (isTerminalMessage(apiMessage)) {
             return CallFailure.terminal("limit_exceeded", text);
         }
@@ -65,6 +82,9 @@ final class ErrorClassifier {
         int code = body.path(VpsieWire.ENVELOPE_CODE).asInt(0);
         String text = prefix(call) + "error reply" + (code != 0 ? " (code " + code + ")" : "")
                 + detail(call, apiMessage, secrets);
+        if (isCapacityMessage(apiMessage)) {
+            return CallFailure.outOfCapacity(text);
+        }
         if (isTerminalMessage(apiMessage)) {
             return CallFailure.terminal("limit_exceeded", text);
         }

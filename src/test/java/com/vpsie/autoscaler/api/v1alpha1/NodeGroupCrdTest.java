@@ -64,6 +64,7 @@ class NodeGroupCrdTest {
                         tuple("Desired", ".status.desiredNodes", "integer"),
                         tuple("Current", ".status.currentNodes", "integer"),
                         tuple("Ready", ".status.readyNodes", "integer"),
+                        tuple("Utilization%", ".status.utilizationPercent", "integer"), // ours, not the Go CRD's
                         tuple("Age", ".metadata.creationTimestamp", "date"));
     }
 
@@ -142,8 +143,14 @@ class NodeGroupCrdTest {
                 "notes", "userData", "kubeSizeID", "spotConfig", "multiRegion", "costOptimization");
         assertThat(prop(spec, "scaleUpPolicy").getProperties()).containsOnlyKeys("enabled",
                 "stabilizationWindowSeconds", "cpuThreshold", "memoryThreshold");
+        // utilizationSource is ours: the Go autoscaler judges by usage only, cluster-autoscaler by requests only
         assertThat(prop(spec, "scaleDownPolicy").getProperties()).containsOnlyKeys("enabled",
-                "stabilizationWindowSeconds", "cpuThreshold", "memoryThreshold", "cooldownSeconds");
+                "stabilizationWindowSeconds", "cpuThreshold", "memoryThreshold", "cooldownSeconds",
+                "utilizationSource");
+        assertThat(prop(prop(spec, "scaleDownPolicy"), "utilizationSource").getPattern())
+                .isEqualTo("^(requests|usage|both)$");
+        assertThat(prop(prop(spec, "scaleDownPolicy"), "utilizationSource").getDefault().asText())
+                .isEqualTo(ScaleDownPolicySpec.DEFAULT_UTILIZATION_SOURCE);
         assertThat(prop(spec, "taints").getItems().getSchema().getProperties()).containsKeys("key", "value", "effect");
     }
 
@@ -153,7 +160,8 @@ class NodeGroupCrdTest {
         // (the offerings the plan chose for nodes not asked for yet).
         assertThat(status.getProperties()).containsOnlyKeys("currentNodes", "desiredNodes", "readyNodes",
                 "vpsieGroupID", "vpsieGroups", "plannedOfferings", "nodes", "conditions", "lastScaleTime",
-                "lastScaleUpTime", "lastScaleDownTime", "observedGeneration");
+                "lastScaleUpTime", "lastScaleDownTime", "observedGeneration",
+                "utilizationPercent"); // the last is ours, for kubectl get ng
         assertThat(prop(status, "vpsieGroups").getItems().getSchema().getProperties())
                 .containsOnlyKeys("offeringID", "groupID");
         JSONSchemaProps node = prop(status, "nodes").getItems().getSchema();

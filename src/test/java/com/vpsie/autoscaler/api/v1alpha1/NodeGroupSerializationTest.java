@@ -142,8 +142,10 @@ class NodeGroupSerializationTest {
                 "nodeName", "vpsID", "instanceType", "status", "createdAt", "readyAt", "ipAddress");
         assertThat(fieldNames(json.at("/status/conditions/0"))).containsExactlyInAnyOrder(
                 "type", "status", "lastTransitionTime", "lastUpdateTime", "reason", "message");
+        // utilizationSource is ours, written with its default as the Go fields left out are
         assertThat(fieldNames(json.at("/spec/scaleDownPolicy"))).containsExactlyInAnyOrder(
-                "enabled", "stabilizationWindowSeconds", "cpuThreshold", "memoryThreshold", "cooldownSeconds");
+                "enabled", "stabilizationWindowSeconds", "cpuThreshold", "memoryThreshold", "cooldownSeconds",
+                "utilizationSource");
         assertThat(json.at("/spec/spotConfig/nested/list/1").asInt()).isEqualTo(2);
 
         NodeGroup again = serialization.unmarshal(serialization.asJson(ng), NodeGroup.class);

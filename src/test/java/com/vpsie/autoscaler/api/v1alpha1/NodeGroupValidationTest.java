@@ -137,6 +137,20 @@ class NodeGroupValidationTest {
     }
 
     @Test
+    void utilizationSourceIsOneOfItsWords() {
+        NodeGroup ng = valid();
+        ScaleDownPolicySpec down = new ScaleDownPolicySpec();
+        down.setUtilizationSource("metrics");
+        ng.getSpec().setScaleDownPolicy(down);
+        assertThat(errors(ng)).containsExactly(
+                "spec.scaleDownPolicy.utilizationSource: must be one of requests, usage, both (got \"metrics\")");
+        for (String word : new String[] {"requests", "usage", "both"}) {
+            down.setUtilizationSource(word);
+            assertThat(errors(ng)).isEmpty();
+        }
+    }
+
+    @Test
     void windowsAndCooldownMustNotBeNegative() {
         NodeGroup ng = valid();
         ScaleUpPolicySpec up = new ScaleUpPolicySpec();

@@ -75,6 +75,20 @@ class ErrorClassifierTest {
     }
 
     @Test
+    void aRefusalForLackOfCapacityIsItsOwnKindAndNotRetried() throws Exception {
+        CallFailure inEnvelope = envelope("{\"error\":true,\"code\":400,\"message\":\"Insufficient resources: "
+                + "the selected package is not available in this datacenter\"}");
+        assertThat(inEnvelope.kind()).isEqualTo(CallFailure.Kind.OUT_OF_CAPACITY);
+        assertThat(inEnvelope.retryable()).isFalse();
+        assertThat(inEnvelope.notActedOn()).isTrue();
+        assertThat(inEnvelope.result()).isEqualTo("out_of_capacity");
+        assertThat(status(400, "Size is out of stock").kind()).isEqualTo(CallFailure.Kind.OUT_OF_CAPACITY);
+        // a 5xx is the service failing, whatever its text says
+        assertThat(status(503, "not enough resources").kind()).isEqualTo(CallFailure.Kind.TRANSIENT);
+        assertThat(status(400, "plan does not allow").kind()).isEqualTo(CallFailure.Kind.TERMINAL);
+    }
+
+    @Test
     void authMessagesAreNeverRepeatedAndOthersAreScrubbed() {
         ApiCall auth = new ApiCall(EndpointFamily.AUTH, "POST", "/auth/from/api", Map.of(), null, false, true);
         assertThat(classifier.fromStatus(auth, 401, null, "bad secret hunter2", List.of()).getMessage())

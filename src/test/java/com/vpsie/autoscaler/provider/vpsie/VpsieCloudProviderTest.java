@@ -319,6 +319,23 @@ class VpsieCloudProviderTest {
     }
 
     @Test
+    void aSoldOutSizeIsOutOfCapacityNotRetriedAndNothingIsMade() throws Exception {
+        VpsieCloudProvider provider = fx.provider();
+        fx.sim.cloud().outOfStock(SimFixture.DC, "2", true);
+
+        assertThatThrownBy(() -> provider.requestServer(SimFixture.group(), "2", "req-1"))
+                .isInstanceOf(ProviderException.OutOfCapacity.class)
+                .hasMessageContaining("Insufficient resources");
+        assertThat(fx.sim.requestCount(SimEndpoint.ADD_WORKER)).as("a refusal for capacity is not retried at once")
+                .isEqualTo(1);
+        assertThat(fx.sim.cloud().workers(SimFixture.CLUSTER, fx.groupId)).isEmpty();
+
+        fx.sim.cloud().outOfStock(SimFixture.DC, "2", false);
+        assertThat(provider.requestServer(SimFixture.group(), "2", "req-2")).isNotNull();
+        assertThat(fx.sim.cloud().workers(SimFixture.CLUSTER, fx.groupId)).hasSize(1);
+    }
+
+    @Test
     void concurrentCreatesWithDifferentRequestIdsGetDistinctServers() throws Exception {
         VpsieCloudProvider provider = fx.provider();
         fx.sim.latency(Duration.ofMillis(20));

@@ -10,6 +10,7 @@ import com.vpsie.autoscaler.model.WellKnown;
 import com.vpsie.autoscaler.sim.SimNode;
 import io.fabric8.kubernetes.api.model.Node;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -30,18 +31,23 @@ class MultiOfferingScaleUpIT {
     private static final String SMALL = "1"; // 2 cores
     private static final String LARGE = "3"; // 8 cores
 
-    private SimulatedRun run;
+    private SimulatedRunWorld run;
+    private ControllerApp app;
 
     @TempDir
     Path dir;
 
     @BeforeEach
     void start() throws Exception {
-        run = new SimulatedRun(vpsie -> vpsie.cloud().addGroup("cluster-1", "general", SMALL));
+        run = SimulatedRunWorld.start();
+        run.vpsie.cloud().addGroup(SimulatedRunWorld.CLUSTER, "general", SMALL);
     }
 
     @AfterEach
     void stop() {
+        if (app != null) {
+            app.close();
+        }
         run.close();
     }
 
@@ -49,8 +55,8 @@ class MultiOfferingScaleUpIT {
     void aPodThatOnlyTheLargerOfferingFitsGetsALargeServerInOneScaleUp() throws Exception {
         NodeGroup group = ControllerFixtures.group("general", 0, 3);
         group.getSpec().setOfferingIDs(List.of(SMALL, LARGE));
-        run.create(group);
-        run.startController(dir, Duration.ofMillis(500), "multi-offering-it");
+        run.kube.client().resources(NodeGroup.class).inNamespace("test").resource(group).create();
+        app = ControllerApp.start(run.config(dir, Duration.ofMillis(500), "multi-offering-it"), Clock.systemUTC());
 
         run.kube.client().pods().inNamespace("test")
                 .resource(ControllerFixtures.unschedulablePod("big", "6", "8Gi")).create();

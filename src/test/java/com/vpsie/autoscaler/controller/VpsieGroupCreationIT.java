@@ -11,6 +11,7 @@ import com.vpsie.autoscaler.sim.Fault;
 import com.vpsie.autoscaler.sim.SimEndpoint;
 import com.vpsie.autoscaler.sim.SimNode;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -28,18 +29,23 @@ class VpsieGroupCreationIT {
 
     private static final Duration LAG = Duration.ofSeconds(3);
 
-    private SimulatedRun run;
+    private SimulatedRunWorld run;
+    private ControllerApp app;
 
     @TempDir
     Path dir;
 
     @BeforeEach
     void start() throws Exception {
-        run = new SimulatedRun(vpsie -> vpsie.listingLag(LAG).injectFault(SimEndpoint.ADD_GROUP, Fault.lostResponse()));
+        run = SimulatedRunWorld.start();
+        run.vpsie.listingLag(LAG).injectFault(SimEndpoint.ADD_GROUP, Fault.lostResponse());
     }
 
     @AfterEach
     void stop() {
+        if (app != null) {
+            app.close();
+        }
         run.close();
     }
 
@@ -47,8 +53,8 @@ class VpsieGroupCreationIT {
     void aNodeGroupWithoutVpsieGroupGetsExactlyOneAndScalesToItsMinimum() throws Exception {
         NodeGroup group = ControllerFixtures.group("fresh", 2, 4);
         group.getSpec().setOfferingIDs(List.of("2"));
-        run.create(group);
-        run.startController(dir, Duration.ofMillis(500), "group-creation-it");
+        run.kube.client().resources(NodeGroup.class).inNamespace("test").resource(group).create();
+        app = ControllerApp.start(run.config(dir, Duration.ofMillis(500), "group-creation-it"), Clock.systemUTC());
 
         await().atMost(90, TimeUnit.SECONDS).untilAsserted(() -> {
             NodeGroupStatus s = run.status("fresh");

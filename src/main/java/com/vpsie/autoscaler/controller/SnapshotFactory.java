@@ -170,6 +170,7 @@ public final class SnapshotFactory {
 
     private static NodeGroupInfo withoutScaleUp(NodeGroupInfo g) {
         return new NodeGroupInfo(g.namespace(), g.name(), g.minNodes(), g.maxNodes(), g.desiredNodes(), g.offeringIds(),
-                g.preferredOffering(), g.allowMixedOfferings(), g.labels(), g.taints(), false, g.scaleDownPolicy());
+                g.preferredOffering(), g.allowMixedOfferings(), g.labels(), g.taints(), false, g.scaleDownPolicy(),
+                g.deleting());
     }
 }

@@ -135,8 +135,10 @@ public final class ClusterObjectConverter {
                 orDefault(spec.getAllowMixedInstances(), NodeGroupSpec.DEFAULT_ALLOW_MIXED_INSTANCES),
                 ctx.stringMap("spec.labels", spec.getLabels()),
                 taints,
-                scaleUpEnabled(spec.getScaleUpPolicy()),
-                scaleDownPolicy(spec.getScaleDownPolicy()));
+                // a group being deleted takes no new nodes, whatever its policy says
+                meta.getDeletionTimestamp() == null && scaleUpEnabled(spec.getScaleUpPolicy()),
+                scaleDownPolicy(spec.getScaleDownPolicy()),
+                meta.getDeletionTimestamp() != null);
     }
 
     private static boolean scaleUpEnabled(ScaleUpPolicySpec policy) {

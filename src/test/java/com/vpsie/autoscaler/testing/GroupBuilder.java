@@ -22,6 +22,7 @@ public final class GroupBuilder {
     private final List<Taint> taints = new ArrayList<>();
     private boolean scaleUp = true;
     private ScaleDownPolicy scaleDown = ScaleDownPolicy.DEFAULT;
+    private boolean deleting;
 
     private GroupBuilder(String name) {
         this.name = name;
@@ -81,8 +82,15 @@ public final class GroupBuilder {
         return this;
     }
 
+    /** The NodeGroup has a deletionTimestamp (what the converter makes of it: no scale-up). */
+    public GroupBuilder deleting() {
+        this.deleting = true;
+        this.scaleUp = false;
+        return this;
+    }
+
     public NodeGroupInfo build() {
         return new NodeGroupInfo("default", name, min, max, desired, offerings, preferred, mixed, labels, taints,
-                scaleUp, scaleDown);
+                scaleUp, scaleDown, deleting);
     }
 }

@@ -53,6 +53,7 @@ public final class AutoscalingLoop {
     private final ScaleDownActuator scaleDown;
     private final Consumer<String> reconcileGroup;
     private final UnneededTracker unneeded = new UnneededTracker();
+    private final DeletionBlockReporter deletionBlocks;
     private final UtilizationTracker utilization;
     private final PendingPodBatcher batcher = new PendingPodBatcher(Duration.ofSeconds(1), Duration.ofSeconds(10));
     private final PlannerSettings settings;
@@ -81,6 +82,7 @@ public final class AutoscalingLoop {
         this.scanInterval = scanInterval;
         this.clock = clock;
         this.liveness = liveness;
+        this.deletionBlocks = new DeletionBlockReporter(cache, statusWriter, events);
     }
 
     public synchronized void start() {
@@ -174,6 +176,7 @@ public final class AutoscalingLoop {
         step("up", () -> reportPodsWithoutScaleUp(plan));
         feedUtilization(snapshot, now);
         step("down", () -> scaleDown(plan, snapshot, now));
+        step("down", () -> deletionBlocks.report(plan, snapshot));
         liveness.ran(LOOP);
         metrics.passCompleted(Duration.ofNanos(System.nanoTime() - started));
     }
@@ -288,10 +291,12 @@ public final class AutoscalingLoop {
             NodeGroupInfo group = snapshot.nodeGroups().get(d.nodeGroup());
             NodeGroup cached = cache.nodeGroup(group.namespace(), group.name());
             Duration window = Duration.ofSeconds(group.scaleDownPolicy().stabilizationWindowSeconds());
-            if (!unneeded.unneededFor(d.node(), window, now)) {
+            // a group being deleted waits for no window: its owner decided already
+            if (!group.deleting() && !unneeded.unneededFor(d.node(), window, now)) {
                 continue; // not a decision yet: the node has to stay unneeded for the whole window first
             }
-            if (inScaleUpCooldown(cached, group, now) || scaleDown.inFailureCooldown(group.name(), now)) {
+            if ((!group.deleting() && inScaleUpCooldown(cached, group, now))
+                    || scaleDown.inFailureCooldown(group.name(), now)) {
                 held.add(d.nodeGroup());
                 continue;
             }

@@ -16,6 +16,9 @@ import com.vpsie.autoscaler.provider.ProviderServer;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +76,9 @@ public final class NodeGroupReconciler {
      * leader is given up only after this process has watched the listing for it for the settle time.
      */
     private final Map<String, Map<String, Instant>> requestsWatchedSince = new ConcurrentHashMap<>();
+    private final NodeGroupFinalizer finalizer;
+    /** Groups ("namespace/name") whose finalizer write was refused and said so; cleaned when the group goes. */
+    private final Set<String> finalizerRefused = ConcurrentHashMap.newKeySet();
 
     public NodeGroupReconciler(ClusterCache cache, KubernetesClient client, CloudProvider provider,
                                StatusWriter statusWriter, EventRecorder events, AutoscalerMetrics metrics,
@@ -88,6 +94,7 @@ public final class NodeGroupReconciler {
         this.clock = clock;
         this.provisioningTimeout = provisioningTimeout;
         this.defaultClusterId = defaultClusterId;
+        this.finalizer = new NodeGroupFinalizer(client);
     }
 
     /** What one reconcile saw: the group, its servers and its registered nodes. */
@@ -103,6 +110,7 @@ public final class NodeGroupReconciler {
         if (group == null) {
             forget(name);
             provider.forgetGroup(key);
+            finalizerRefused.remove(key);
             return null;
         }
         try (LogContext ignored = LogContext.forNodeGroup(key)) {
@@ -119,11 +127,15 @@ public final class NodeGroupReconciler {
     }
 
     private Duration reconcile(NodeGroup group) throws ProviderException {
+        if (group.getMetadata().getDeletionTimestamp() != null) {
+            return reconcileDeletion(group);
+        }
         List<FieldError> problems = NodeGroupValidation.validate(group);
         if (!problems.isEmpty()) {
             markInvalid(group, problems);
             return null;
         }
+        ensureFinalizer(group);
         Observed seen;
         try {
             seen = observe(group);
@@ -154,6 +166,169 @@ public final class NodeGroupReconciler {
         boolean inFlight = deleting || round.sent() > 0
                 || seen.servers().stream().anyMatch(s -> !ready(seen.links().nodeOf(s)));
         return inFlight ? IN_FLIGHT_RECHECK : null;
+    }
+
+    // ---- the finalizer: a NodeGroup's servers go before it does ----
+
+    /**
+     * A refused write (RBAC without {@code patch} on nodegroups, an admission webhook) must not stop the group from
+     * scaling: it is logged and told once in an Event, and deleting the group will then leave its servers running.
+     */
+    private void ensureFinalizer(NodeGroup group) {
+        if (NodeGroupFinalizer.present(group)) {
+            return;
+        }
+        String key = ns(group) + "/" + group.getMetadata().getName();
+        try {
+            finalizer.add(group);
+            finalizerRefused.remove(key);
+        } catch (KubernetesClientException e) {
+            String message = "cannot add finalizer " + WellKnown.NODEGROUP_FINALIZER + " (" + e.getCode() + " "
+                    + (e.getStatus() == null ? e.getMessage() : e.getStatus().getReason()) + "); deleting this "
+                    + "NodeGroup now would leave its servers running";
+            LOG.warn("NodeGroup {}: {}", key, message);
+            if (finalizerRefused.add(key)) {
+                events.warning(ref(group), "FinalizerNotAdded", message);
+            }
+        }
+    }
+
+    // ---- deletion: drain the group's nodes, delete its servers and VPSie group(s), then let the object go ----
+
+    /**
+     * A NodeGroup being deleted: the autoscaling pass drains its nodes (the planner sees the group as deleting), and
+     * this deletes what was drained as for any scale-down, plus every server that never became a Ready node. When
+     * no server, node or open create request is left, its VPSie node group is removed and the finalizer with it.
+     * With {@code autoscaler.vpsie.com/on-delete: orphan} the servers and nodes stay and the finalizer goes at once.
+     */
+    private Duration reconcileDeletion(NodeGroup group) throws ProviderException {
+        if (!NodeGroupFinalizer.present(group)) {
+            return null; // not held by us: nothing of ours to clean up
+        }
+        String key = ns(group) + "/" + group.getMetadata().getName();
+        Map<String, String> annotations = group.getMetadata().getAnnotations();
+        if (annotations != null && WellKnown.ON_DELETE_ORPHAN.equals(annotations.get(WellKnown.ON_DELETE_ANNOTATION))) {
+            uncordon(cache.nodesOfGroup(group.getMetadata().getName()));
+            finalizer.remove(group);
+            String message = "NodeGroup deleted with " + WellKnown.ON_DELETE_ANNOTATION + ": "
+                    + WellKnown.ON_DELETE_ORPHAN + "; its servers and nodes are kept and no longer autoscaled";
+            LOG.info("NodeGroup {}: {}", key, message);
+            events.normal(ref(group), "Orphaned", message);
+            return null;
+        }
+        if (group.getSpec() == null) {
+            finalizer.remove(group); // no datacenter, no cluster: there is no way to find its servers
+            events.warning(ref(group), "Orphaned", "NodeGroup deleted without a spec; its servers, if any, are kept");
+            return null;
+        }
+        String twin = sameNamedGroup(group);
+        if (twin != null) {
+            // nodes name their group by label alone: this group's nodes cannot be told from the other's
+            markDeleting(group, DeletionBlockReporter.BLOCKED, "NodeGroup " + twin + " has the same name; nodes name"
+                    + " their group by label alone, so this group's nodes cannot be told from its: delete one of them"
+                    + " first, or annotate " + WellKnown.ON_DELETE_ANNOTATION + ": " + WellKnown.ON_DELETE_ORPHAN);
+            return IN_FLIGHT_RECHECK;
+        }
+        Observed seen;
+        try {
+            seen = observe(group);
+        } catch (ProviderException e) {
+            markProviderError(group, e);
+            throw e;
+        }
+        Instant now = clock.instant();
+        watchRequests(group, now);
+        cordon(seen.nodes());
+        group = releaseFromDesiredSize(seen, now);
+        deleteReleased(seen, group);
+        WrittenStatus written = writeStatus(seen, group, CreateRound.NONE, now);
+        reportSettled(seen, written.settled(), now);
+        if (!seen.servers().isEmpty() || !seen.nodes().isEmpty() || written.openRequests() > 0) {
+            return IN_FLIGHT_RECHECK;
+        }
+        NodeGroup after = written.group() != null ? written.group() : group;
+        Long vpsieGroupId = after.getStatus() == null ? null : after.getStatus().getVpsieGroupID();
+        if (vpsieGroupId == null) {
+            vpsieGroupId = provider.knownGroupId(key);
+        }
+        if (vpsieGroupId != null) {
+            try {
+                provider.deleteGroup(seen.target(), vpsieGroupId);
+                LOG.info("NodeGroup {}: removed its empty VPSie node group {}", key, vpsieGroupId);
+            } catch (ProviderException.Transient e) {
+                markDeleting(after, DeletionBlockReporter.BLOCKED, "VPSie node group " + vpsieGroupId
+                        + " could not be removed yet: " + e.getMessage());
+                throw e;
+            } catch (ProviderException.Terminal e) {
+                // the servers, which cost money, are gone; an empty group that cannot be removed must not keep the
+                // NodeGroup from going for ever
+                String message = "every server is deleted, but VPSie node group " + vpsieGroupId
+                        + " is left in place: " + e.getMessage();
+                LOG.warn("NodeGroup {}: {}", key, message);
+                events.warning(ref(after), "VpsieGroupNotRemoved", message);
+                finalizer.remove(after);
+                return null;
+            }
+        }
+        finalizer.remove(after);
+        events.normal(ref(after), "Deleted", "every server of the NodeGroup is deleted"
+                + (vpsieGroupId == null ? "" : " and its VPSie node group " + vpsieGroupId + " removed"));
+        LOG.info("NodeGroup {}: every server is gone; finalizer removed", key);
+        return null;
+    }
+
+    /** Another NodeGroup this controller sees, in another namespace, with the same name ("namespace/name"). */
+    private String sameNamedGroup(NodeGroup group) {
+        return cache.nodeGroups().stream()
+                .filter(g -> g.getMetadata().getName().equals(group.getMetadata().getName())
+                        && !ns(g).equals(ns(group)))
+                .map(g -> ns(g) + "/" + g.getMetadata().getName()).findFirst().orElse(null);
+    }
+
+    private void markDeleting(NodeGroup group, String reason, String message) {
+        NodeGroupCondition current = DeletionBlockReporter.condition(group);
+        if (current == null || !reason.equals(current.getReason()) || !message.equals(current.getMessage())) {
+            LOG.warn("NodeGroup {}/{}: {}", ns(group), group.getMetadata().getName(), message);
+            events.warning(ref(group), reason, message);
+        }
+        statusWriter.update(ns(group), group.getMetadata().getName(), group, s -> {
+            s.setConditions(replaceCondition(s.getConditions(), new NodeGroupCondition(NodeGroupCondition.TYPE_DELETING,
+                    NodeGroupCondition.STATUS_TRUE, reason, message)));
+            return s;
+        });
+    }
+
+    /**
+     * Cordons every node of a group being deleted before any is drained, so pods evicted from one do not land on a
+     * sibling that goes next. The annotation tells which cordons are ours, to undo if the servers are kept after all.
+     */
+    private void cordon(List<Node> nodes) {
+        for (Node node : nodes) {
+            if (node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable())) {
+                continue;
+            }
+            patchNode(node, "{\"metadata\":{\"annotations\":{\"" + WellKnown.CORDONED_FOR_DELETION_ANNOTATION
+                    + "\":\"true\"}},\"spec\":{\"unschedulable\":true}}");
+        }
+    }
+
+    private void uncordon(List<Node> nodes) {
+        for (Node node : nodes) {
+            if ("true".equals(annotation(node, WellKnown.CORDONED_FOR_DELETION_ANNOTATION))) {
+                patchNode(node, "{\"metadata\":{\"annotations\":{\"" + WellKnown.CORDONED_FOR_DELETION_ANNOTATION
+                        + "\":null}},\"spec\":{\"unschedulable\":null}}");
+            }
+        }
+    }
+
+    private void patchNode(Node node, String mergePatch) {
+        try {
+            client.nodes().withName(node.getMetadata().getName())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
+        } catch (KubernetesClientException e) {
+            // the next reconcile tries again; a node that went away needs nothing
+            LOG.warn("cannot patch node {}: {}", node.getMetadata().getName(), e.getMessage());
+        }
     }
 
     // ---- step: validate ----
@@ -196,6 +371,8 @@ public final class NodeGroupReconciler {
      * anything deleted, so a crash in between neither forgets the deletion nor lowers the size twice.
      */
     private NodeGroup releaseFromDesiredSize(Observed seen, Instant now) {
+        // a group being deleted gives up at once every server that is not a Ready node: nothing there to drain
+        boolean deleting = deleting(seen.group());
         Set<String> released = releasedNames(seen.group());
         List<NodeGroupNodeStatus> drained = new ArrayList<>();
         List<NodeGroupNodeStatus> timedOut = new ArrayList<>();
@@ -207,8 +384,9 @@ public final class NodeGroupReconciler {
         for (ProviderServer server : seen.servers()) {
             Node node = seen.links().nodeOf(server);
             String entryName = node != null ? node.getMetadata().getName() : server.hostname();
-            if (neverBecameReady(node) && server.createdAt() != null && !released.contains(entryName)
-                    && !server.createdAt().plus(provisioningTimeout).isAfter(now)
+            boolean late = deleting
+                    || server.createdAt() != null && !server.createdAt().plus(provisioningTimeout).isAfter(now);
+            if (neverBecameReady(node) && late && !released.contains(entryName)
                     && drained.stream().noneMatch(d -> d.getNodeName().equals(entryName))) {
                 timedOut.add(entry(entryName, server, node));
             }
@@ -216,7 +394,7 @@ public final class NodeGroupReconciler {
         if (drained.isEmpty() && timedOut.isEmpty()) {
             return seen.group();
         }
-        int min = seen.group().getSpec().getMinNodes();
+        int min = deleting ? 0 : seen.group().getSpec().getMinNodes();
         StatusWriter.Outcome outcome = statusWriter.update(ns(seen.group()), seen.group().getMetadata().getName(),
                 seen.group(), s -> {
                     Set<String> already = namesWithStatus(s, DELETING);
@@ -238,6 +416,11 @@ public final class NodeGroupReconciler {
                     }
                     return s;
                 });
+        if (deleting) {
+            timedOut.forEach(t -> LOG.info("NodeGroup {} is being deleted: deleting server {}, which is not a Ready "
+                    + "node", seen.target().key(), t.getNodeName()));
+            return outcome.group() != null ? outcome.group() : seen.group();
+        }
         for (NodeGroupNodeStatus t : timedOut) {
             String message = "server " + t.getNodeName() + " did not become a Ready node within " + provisioningTimeout
                     + "; deleting it and giving back the requested size";
@@ -472,8 +655,9 @@ public final class NodeGroupReconciler {
         int registered = seen.nodes().size();
         int readyNodes = (int) seen.nodes().stream().filter(NodeGroupReconciler::ready).count();
         String backedOff = backoff.reason(group.getMetadata().getName(), now);
+        boolean deleting = deleting(group);
         StatusWriter.Outcome outcome = statusWriter.update(ns(group), group.getMetadata().getName(), group, s -> {
-            int desired = clamp(currentDesired(s, seen), spec.getMinNodes(), spec.getMaxNodes());
+            int desired = deleting ? 0 : clamp(currentDesired(s, seen), spec.getMinNodes(), spec.getMaxNodes());
             Set<String> released = namesWithStatus(s, DELETING);
             List<NodeGroupNodeStatus> nodes = new ArrayList<>();
             if (s.getNodes() != null) {
@@ -523,6 +707,9 @@ public final class NodeGroupReconciler {
                     : new NodeGroupCondition(NodeGroupCondition.TYPE_ERROR, NodeGroupCondition.STATUS_FALSE, "NoError", ""));
             conditions.add(capacity(NodeGroupCondition.TYPE_AT_MIN_CAPACITY, desired <= spec.getMinNodes()));
             conditions.add(capacity(NodeGroupCondition.TYPE_AT_MAX_CAPACITY, desired >= spec.getMaxNodes()));
+            if (deleting) {
+                conditions.add(deletingCondition(s, registered, seen.servers().size()));
+            }
             s.setConditions(conditions);
             return s;
         });
@@ -557,6 +744,24 @@ public final class NodeGroupReconciler {
             out.add(e);
         }
         return out;
+    }
+
+    /** What blocks the deletion, as the autoscaling pass last said; else how much is left. */
+    private static NodeGroupCondition deletingCondition(NodeGroupStatus s, int nodes, int servers) {
+        if (s.getConditions() != null) {
+            for (NodeGroupCondition c : s.getConditions()) {
+                if (NodeGroupCondition.TYPE_DELETING.equals(c.getType())
+                        && DeletionBlockReporter.BLOCKED.equals(c.getReason())) {
+                    return c;
+                }
+            }
+        }
+        return new NodeGroupCondition(NodeGroupCondition.TYPE_DELETING, NodeGroupCondition.STATUS_TRUE,
+                DeletionBlockReporter.DRAINING, "draining " + nodes + " node(s); " + servers + " server(s) left");
+    }
+
+    private static boolean deleting(NodeGroup group) {
+        return group.getMetadata().getDeletionTimestamp() != null;
     }
 
     private static NodeGroupCondition capacity(String type, boolean at) {

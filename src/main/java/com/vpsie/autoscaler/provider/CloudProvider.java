@@ -46,6 +46,11 @@ public interface CloudProvider {
         return null;
     }
 
+    /** Removes a VPSie node group of this NodeGroup; succeeds when it is already gone. */
+    default void deleteGroup(ProviderGroup group, long vpsieGroupId) throws ProviderException {
+        throw new ProviderException.Terminal("this provider cannot delete node groups");
+    }
+
     /** Drops what the provider remembers about a NodeGroup ("namespace/name") that was deleted. */
     default void forgetGroup(String groupKey) {
     }

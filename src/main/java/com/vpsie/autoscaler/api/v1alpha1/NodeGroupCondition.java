@@ -15,6 +15,8 @@ public class NodeGroupCondition {
     public static final String TYPE_ERROR = "Error";
     public static final String TYPE_AT_MIN_CAPACITY = "AtMinCapacity";
     public static final String TYPE_AT_MAX_CAPACITY = "AtMaxCapacity";
+    /** Present while the NodeGroup is being deleted: its nodes draining, its servers going, or what blocks them. */
+    public static final String TYPE_DELETING = "Deleting";
 
     public static final String STATUS_TRUE = "True";
     public static final String STATUS_FALSE = "False";

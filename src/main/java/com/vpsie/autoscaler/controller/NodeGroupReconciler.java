@@ -246,7 +246,13 @@ public final class NodeGroupReconciler {
         if (!seen.servers().isEmpty() || !seen.nodes().isEmpty() || written.openRequests() > 0) {
             return IN_FLIGHT_RECHECK;
         }
-        NodeGroup after = written.group() != null ? written.group() : group;
+        // The cache may still show a group whose finalizer this process removed a moment ago: the last step is taken
+        // on a fresh read, so the VPSie group is not asked to go twice.
+        NodeGroup after = client.resources(NodeGroup.class).inNamespace(ns(group))
+                .withName(group.getMetadata().getName()).get();
+        if (after == null || !NodeGroupFinalizer.present(after)) {
+            return null;
+        }
         Long vpsieGroupId = after.getStatus() == null ? null : after.getStatus().getVpsieGroupID();
         if (vpsieGroupId == null) {
             vpsieGroupId = provider.knownGroupId(key);

@@ -136,13 +136,7 @@ public final class NodeGroupReconciler {
             return null;
         }
         ensureFinalizer(group);
-        Observed seen;
-        try {
-            seen = observe(group);
-        } catch (ProviderException e) {
-            markProviderError(group, e);
-            throw e;
-        }
+        Observed seen = observeOrSayWhy(group);
         Instant now = clock.instant();
         watchRequests(group, now);
         group = releaseFromDesiredSize(seen, now);
@@ -229,13 +223,7 @@ public final class NodeGroupReconciler {
                     + " first, or annotate " + WellKnown.ON_DELETE_ANNOTATION + ": " + WellKnown.ON_DELETE_ORPHAN);
             return IN_FLIGHT_RECHECK;
         }
-        Observed seen;
-        try {
-            seen = observe(group);
-        } catch (ProviderException e) {
-            markProviderError(group, e);
-            throw e;
-        }
+        Observed seen = observeOrSayWhy(group);
         Instant now = clock.instant();
         watchRequests(group, now);
         cordon(seen.nodes());
@@ -359,6 +347,16 @@ public final class NodeGroupReconciler {
         List<ProviderServer> servers = provider.listServers(target);
         List<Node> nodes = cache.nodesOfGroup(group.getMetadata().getName());
         return new Observed(group, target, servers, nodes, new ServerLinks(servers, nodes, provider.providerIdPrefix()));
+    }
+
+    /** Observes the group; a provider failure is recorded in its {@code Error} condition and thrown for a retry. */
+    private Observed observeOrSayWhy(NodeGroup group) throws ProviderException {
+        try {
+            return observe(group);
+        } catch (ProviderException e) {
+            markProviderError(group, e);
+            throw e;
+        }
     }
 
     ProviderGroup target(NodeGroup group) {

@@ -7,13 +7,9 @@ import com.vpsie.autoscaler.api.v1alpha1.NodeGroup;
 import com.vpsie.autoscaler.api.v1alpha1.NodeGroupCondition;
 import com.vpsie.autoscaler.config.ControllerConfig;
 import com.vpsie.autoscaler.metrics.AutoscalerMetrics;
-import com.vpsie.autoscaler.model.Offering;
 import com.vpsie.autoscaler.model.WellKnown;
 import com.vpsie.autoscaler.provider.CloudProvider;
-import com.vpsie.autoscaler.provider.CreateOutcome;
-import com.vpsie.autoscaler.provider.ProviderException;
 import com.vpsie.autoscaler.provider.ProviderGroup;
-import com.vpsie.autoscaler.provider.ProviderServer;
 import com.vpsie.autoscaler.provider.vpsie.StaticTokenAuth;
 import com.vpsie.autoscaler.provider.vpsie.VpsieCloudProvider;
 import com.vpsie.autoscaler.provider.vpsie.VpsieCredentials;
@@ -23,6 +19,7 @@ import com.vpsie.autoscaler.sim.SimulatedKubelets;
 import com.vpsie.autoscaler.sim.SimulatorMachines;
 import com.vpsie.autoscaler.sim.VpsieSimulator;
 import com.vpsie.autoscaler.sim.kube.StrictMockServer;
+import com.vpsie.autoscaler.testing.ForwardingCloudProvider;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
@@ -230,53 +227,9 @@ class NodeGroupDeletionIT {
     }
 
     /** Every call over HTTP to the simulator, but removing a VPSie node group, which is recorded. */
-    private final class RecordingGroupDeletes implements CloudProvider {
-        private final CloudProvider delegate;
-
+    private final class RecordingGroupDeletes extends ForwardingCloudProvider {
         RecordingGroupDeletes(CloudProvider delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public List<ProviderServer> listServers(ProviderGroup group) throws ProviderException {
-            return delegate.listServers(group);
-        }
-
-        @Override
-        public ProviderServer createServer(ProviderGroup group, String offeringId, String requestId)
-                throws ProviderException {
-            return delegate.createServer(group, offeringId, requestId);
-        }
-
-        @Override
-        public CreateOutcome requestServer(ProviderGroup group, String offeringId, String requestId)
-                throws ProviderException {
-            return delegate.requestServer(group, offeringId, requestId);
-        }
-
-        @Override
-        public void deleteServer(ProviderGroup group, String serverId) throws ProviderException {
-            delegate.deleteServer(group, serverId);
-        }
-
-        @Override
-        public List<Offering> listOfferings(String datacenterId) throws ProviderException {
-            return delegate.listOfferings(datacenterId);
-        }
-
-        @Override
-        public String providerIdPrefix() {
-            return delegate.providerIdPrefix();
-        }
-
-        @Override
-        public Long knownGroupId(String groupKey) {
-            return delegate.knownGroupId(groupKey);
-        }
-
-        @Override
-        public void forgetGroup(String groupKey) {
-            delegate.forgetGroup(groupKey);
+            super(delegate);
         }
 
         @Override

@@ -30,17 +30,19 @@ final class NodeGroupFinalizer {
         return f != null && f.contains(WellKnown.NODEGROUP_FINALIZER);
     }
 
-    /** Adds it to the stored object {@code group} was read from; throws KubernetesClientException when refused. */
+    /**
+     * Adds it to the stored object {@code group} was read from; throws KubernetesClientException when refused, 422
+     * when the object changed since.
+     */
     void add(NodeGroup group) {
         List<String> current = group.getMetadata().getFinalizers();
         ArrayNode ops = JSON.createArrayNode();
+        // Only onto the copy it was read from: from a cache that lags our own write, adding again would list it twice.
+        ops.add(op("test", "/metadata/resourceVersion", group.getMetadata().getResourceVersion()));
         if (current == null || current.isEmpty()) {
-            // "the list is still absent (or empty)": a test op cannot compare with a missing path, the resourceVersion can
-            ops.add(op("test", "/metadata/resourceVersion", group.getMetadata().getResourceVersion()));
             ops.add(JSON.createObjectNode().put("op", "add").put("path", "/metadata/finalizers")
                     .set("value", JSON.createArrayNode().add(WellKnown.NODEGROUP_FINALIZER)));
         } else {
-            ops.add(op("test", "/metadata/finalizers/" + (current.size() - 1), current.get(current.size() - 1)));
             ops.add(op("add", "/metadata/finalizers/-", WellKnown.NODEGROUP_FINALIZER));
         }
         patch(group, ops);

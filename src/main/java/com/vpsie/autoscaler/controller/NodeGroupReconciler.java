@@ -177,6 +177,11 @@ public final class NodeGroupReconciler {
             finalizer.add(group);
             finalizerRefused.remove(key);
         } catch (KubernetesClientException e) {
+            if (e.getCode() == 422 || e.getCode() == 409) {
+                // read from a copy that is stale by now (our own earlier write, say): the next reconcile sees it
+                LOG.debug("NodeGroup {} changed before its finalizer was added; trying again later", key);
+                return;
+            }
             String message = "cannot add finalizer " + WellKnown.NODEGROUP_FINALIZER + " (" + e.getCode() + " "
                     + (e.getStatus() == null ? e.getMessage() : e.getStatus().getReason()) + "); deleting this "
                     + "NodeGroup now would leave its servers running";

@@ -130,6 +130,9 @@ class NodeGroupDeletionIT {
     void aDeletedGroupHasItsNodesDrainedItsServersAndVpsieGroupDeletedAndThenGoes() throws Exception {
         groupOfReadyNodes(2, null);
         assertThat(vpsie.cloud().workers("cluster-1", vpsieGroupId)).hasSize(2);
+        assertThat(stored().getMetadata().getFinalizers()).as("added once, however often the group was reconciled")
+                .containsOnlyOnce(WellKnown.NODEGROUP_FINALIZER);
+        assertThat(events).noneMatch(e -> e.startsWith("FinalizerNotAdded"));
 
         kube.client().resources(NodeGroup.class).inNamespace("test").withName(GROUP).delete();
 

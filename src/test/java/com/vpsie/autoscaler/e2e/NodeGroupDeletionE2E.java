@@ -33,8 +33,10 @@ class NodeGroupDeletionE2E {
         try (E2eWorld world = E2eWorld.start(kube, "deletion", Duration.ofSeconds(1))) {
             world.createGroup(1, 3, null);
             try (ControllerApp app = ControllerApp.start(world.config("deletion"), Clock.systemUTC())) {
-                world.createDeployment(2);
+                // one pod to a node: two nodes to drain, the second one's pod must not land on the first
+                world.createDeployment(2, "1200m");
                 Awaitility.await().atMost(WAIT).until(() -> world.allPodsRunning(2));
+                assertThat(world.groupNodes()).hasSize(2);
                 Awaitility.await().atMost(WAIT).until(() -> stored(world) != null
                         && stored(world).getMetadata().getFinalizers().contains(WellKnown.NODEGROUP_FINALIZER));
                 world.createPdb(2);

@@ -232,6 +232,13 @@ public final class NodeGroupReconciler {
         Instant now = clock.instant();
         watchRequests(group, now);
         cordon(seen.nodes());
+        // Open create requests are matched to newly listed servers first: a server released (and so named by its
+        // Deleting entry) before it was matched would leave its request open until the provisioning timeout.
+        WrittenStatus matched = writeStatus(seen, group, CreateRound.NONE, now);
+        reportSettled(seen, matched.settled(), now);
+        if (matched.group() != null) {
+            seen = new Observed(matched.group(), seen.target(), seen.servers(), seen.nodes(), seen.links());
+        }
         group = releaseFromDesiredSize(seen, now);
         deleteReleased(seen, group);
         WrittenStatus written = writeStatus(seen, group, CreateRound.NONE, now);

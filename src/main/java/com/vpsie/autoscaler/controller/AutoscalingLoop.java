@@ -57,6 +57,7 @@ public final class AutoscalingLoop {
     private final ScaleDownActuator scaleDown;
     private final Consumer<String> reconcileGroup;
     private final UnneededTracker unneeded = new UnneededTracker();
+    private final DeletionBlockReporter deletionBlocks;
     private final UtilizationTracker utilization;
     private final NodeUsageSampler usage;
     private final PendingPodBatcher batcher = new PendingPodBatcher(Duration.ofSeconds(1), Duration.ofSeconds(10));
@@ -88,6 +89,7 @@ public final class AutoscalingLoop {
         this.scanInterval = scanInterval;
         this.clock = clock;
         this.liveness = liveness;
+        this.deletionBlocks = new DeletionBlockReporter(cache, statusWriter, events);
     }
 
     public synchronized void start() {
@@ -193,6 +195,7 @@ public final class AutoscalingLoop {
         step("up", () -> reportPodsWithoutScaleUp(plan));
         feedUtilization(snapshot, now);
         step("down", () -> scaleDown(plan, snapshot, now));
+        step("down", () -> deletionBlocks.report(plan, snapshot));
         try {
             reportUtilization(snapshot, now);
         } catch (RuntimeException e) {
@@ -373,10 +376,12 @@ public final class AutoscalingLoop {
             NodeGroupInfo group = snapshot.nodeGroups().get(d.nodeGroup());
             NodeGroup cached = cache.nodeGroup(group.namespace(), group.name());
             Duration window = Duration.ofSeconds(group.scaleDownPolicy().stabilizationWindowSeconds());
-            if (!unneeded.unneededFor(d.node(), window, now)) {
+            // a group being deleted waits for no window: its owner decided already
+            if (!group.deleting() && !unneeded.unneededFor(d.node(), window, now)) {
                 continue; // not a decision yet: the node has to stay unneeded for the whole window first
             }
-            if (inScaleUpCooldown(cached, group, now) || scaleDown.inFailureCooldown(group.name(), now)) {
+            if ((!group.deleting() && inScaleUpCooldown(cached, group, now))
+                    || scaleDown.inFailureCooldown(group.name(), now)) {
                 held.add(d.nodeGroup());
                 continue;
             }

@@ -85,6 +85,9 @@ public final class NodeGroupReconciler {
     private final Map<String, Map<String, Instant>> requestsWatchedSince = new ConcurrentHashMap<>();
     /** Per group ("namespace/name"), the generation whose ignored fields have been announced by an Event. */
     private final Map<String, Long> ignoredFieldsAnnounced = new ConcurrentHashMap<>();
+    private final NodeGroupFinalizer finalizer;
+    /** Groups ("namespace/name") whose finalizer write was refused and said so; cleaned when the group goes. */
+    private final Set<String> finalizerRefused = ConcurrentHashMap.newKeySet();
 
     public NodeGroupReconciler(ClusterCache cache, KubernetesClient client, CloudProvider provider,
                                StatusWriter statusWriter, EventRecorder events, AutoscalerMetrics metrics,
@@ -114,6 +117,7 @@ public final class NodeGroupReconciler {
         this.clock = clock;
         this.provisioningTimeout = provisioningTimeout;
         this.defaultClusterId = defaultClusterId;
+        this.finalizer = new NodeGroupFinalizer(client);
     }
 
     /** What one reconcile saw: the group, its servers and its registered nodes. */
@@ -129,6 +133,7 @@ public final class NodeGroupReconciler {
         if (group == null) {
             forget(key, name);
             provider.forgetGroup(key);
+            finalizerRefused.remove(key);
             return null;
         }
         try (LogContext ignored = LogContext.forNodeGroup(key)) {
@@ -145,19 +150,17 @@ public final class NodeGroupReconciler {
     }
 
     private Duration reconcile(NodeGroup group) throws ProviderException {
+        if (group.getMetadata().getDeletionTimestamp() != null) {
+            return reconcileDeletion(group);
+        }
         List<FieldError> problems = NodeGroupValidation.validate(group);
         if (!problems.isEmpty()) {
             markInvalid(group, problems);
             return null;
         }
         announceIgnoredFields(group);
-        Observed seen;
-        try {
-            seen = observe(group);
-        } catch (ProviderException e) {
-            markProviderError(group, e);
-            throw e;
-        }
+        ensureFinalizer(group);
+        Observed seen = observeOrSayWhy(group);
         Instant now = clock.instant();
         labelNodesOfOtherVpsieGroups(seen);
         watchRequests(group, now);
@@ -184,6 +187,198 @@ public final class NodeGroupReconciler {
         boolean inFlight = deleting || round.sent() > 0
                 || seen.servers().stream().anyMatch(s -> !ready(seen.links().nodeOf(s)));
         return inFlight ? IN_FLIGHT_RECHECK : null;
+    }
+
+    // ---- the finalizer: a NodeGroup's servers go before it does ----
+
+    /**
+     * A refused write (RBAC without {@code patch} on nodegroups, an admission webhook) must not stop the group from
+     * scaling: it is logged and told once in an Event, and deleting the group will then leave its servers running.
+     */
+    private void ensureFinalizer(NodeGroup group) {
+        if (NodeGroupFinalizer.present(group)) {
+            return;
+        }
+        String key = ns(group) + "/" + group.getMetadata().getName();
+        try {
+            finalizer.add(group);
+            finalizerRefused.remove(key);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 422 || e.getCode() == 409) {
+                // read from a copy that is stale by now (our own earlier write, say): the next reconcile sees it
+                LOG.debug("NodeGroup {} changed before its finalizer was added; trying again later", key);
+                return;
+            }
+            String message = "cannot add finalizer " + WellKnown.NODEGROUP_FINALIZER + " (" + e.getCode() + " "
+                    + (e.getStatus() == null ? e.getMessage() : e.getStatus().getReason()) + "); deleting this "
+                    + "NodeGroup now would leave its servers running";
+            LOG.warn("NodeGroup {}: {}", key, message);
+            if (finalizerRefused.add(key)) {
+                events.warning(ref(group), "FinalizerNotAdded", message);
+            }
+        }
+    }
+
+    // ---- deletion: drain the group's nodes, delete its servers and VPSie group(s), then let the object go ----
+
+    /**
+     * A NodeGroup being deleted: the autoscaling pass drains its nodes (the planner sees the group as deleting), and
+     * this deletes what was drained as for any scale-down, plus every server that never became a Ready node. When
+     * no server, node or open create request is left, its VPSie node group is removed and the finalizer with it.
+     * With {@code autoscaler.vpsie.com/on-delete: orphan} the servers and nodes stay and the finalizer goes at once.
+     */
+    private Duration reconcileDeletion(NodeGroup group) throws ProviderException {
+        if (!NodeGroupFinalizer.present(group)) {
+            return null; // not held by us: nothing of ours to clean up
+        }
+        String key = ns(group) + "/" + group.getMetadata().getName();
+        Map<String, String> annotations = group.getMetadata().getAnnotations();
+        if (annotations != null && WellKnown.ON_DELETE_ORPHAN.equals(annotations.get(WellKnown.ON_DELETE_ANNOTATION))) {
+            uncordon(cache.nodesOfGroup(group.getMetadata().getName()));
+            finalizer.remove(group);
+            String message = "NodeGroup deleted with " + WellKnown.ON_DELETE_ANNOTATION + ": "
+                    + WellKnown.ON_DELETE_ORPHAN + "; its servers and nodes are kept and no longer autoscaled";
+            LOG.info("NodeGroup {}: {}", key, message);
+            events.normal(ref(group), "Orphaned", message);
+            return null;
+        }
+        if (group.getSpec() == null) {
+            finalizer.remove(group); // no datacenter, no cluster: there is no way to find its servers
+            events.warning(ref(group), "Orphaned", "NodeGroup deleted without a spec; its servers, if any, are kept");
+            return null;
+        }
+        String twin = sameNamedGroup(group);
+        if (twin != null) {
+            // nodes name their group by label alone: this group's nodes cannot be told from the other's
+            markDeleting(group, DeletionBlockReporter.BLOCKED, "NodeGroup " + twin + " has the same name; nodes name"
+                    + " their group by label alone, so this group's nodes cannot be told from its: delete one of them"
+                    + " first, or annotate " + WellKnown.ON_DELETE_ANNOTATION + ": " + WellKnown.ON_DELETE_ORPHAN);
+            return IN_FLIGHT_RECHECK;
+        }
+        Observed seen = observeOrSayWhy(group);
+        Instant now = clock.instant();
+        watchRequests(group, now);
+        cordon(seen.nodes());
+        // Open create requests are matched to newly listed servers first: a server released (and so named by its
+        // Deleting entry) before it was matched would leave its request open until the provisioning timeout.
+        WrittenStatus matched = writeStatus(seen, group, CreateRound.NONE, now);
+        reportSettled(seen, matched.settled(), now);
+        if (matched.group() != null) {
+            seen = new Observed(matched.group(), seen.target(), seen.servers(), seen.nodes(), seen.links());
+        }
+        group = releaseFromDesiredSize(seen, now);
+        deleteReleased(seen, group);
+        WrittenStatus written = writeStatus(seen, group, CreateRound.NONE, now);
+        reportSettled(seen, written.settled(), now);
+        if (!seen.servers().isEmpty() || !seen.nodes().isEmpty() || written.openRequests() > 0) {
+            return IN_FLIGHT_RECHECK;
+        }
+        // The cache may still show a group whose finalizer this process removed a moment ago: the last step is taken
+        // on a fresh read, so the VPSie group is not asked to go twice.
+        NodeGroup after = client.resources(NodeGroup.class).inNamespace(ns(group))
+                .withName(group.getMetadata().getName()).get();
+        if (after == null || !NodeGroupFinalizer.present(after)) {
+            return null;
+        }
+        Set<Long> vpsieGroupIds = vpsieGroupsOf(after, key);
+        for (Long vpsieGroupId : vpsieGroupIds) {
+            try {
+                provider.deleteGroup(seen.target(), vpsieGroupId);
+                LOG.info("NodeGroup {}: removed its empty VPSie node group {}", key, vpsieGroupId);
+            } catch (ProviderException.Transient e) {
+                markDeleting(after, DeletionBlockReporter.BLOCKED, "VPSie node group " + vpsieGroupId
+                        + " could not be removed yet: " + e.getMessage());
+                throw e;
+            } catch (ProviderException.Terminal e) {
+                // the servers, which cost money, are gone; an empty group that cannot be removed must not keep the
+                // NodeGroup from going for ever
+                String message = "every server is deleted, but VPSie node group " + vpsieGroupId
+                        + " is left in place: " + e.getMessage();
+                LOG.warn("NodeGroup {}: {}", key, message);
+                events.warning(ref(after), "VpsieGroupNotRemoved", message);
+            }
+        }
+        finalizer.remove(after);
+        events.normal(ref(after), "Deleted", "every server of the NodeGroup is deleted"
+                + (vpsieGroupIds.isEmpty() ? "" : "; VPSie node group(s) " + vpsieGroupIds + " asked to go"));
+        LOG.info("NodeGroup {}: every server is gone; finalizer removed", key);
+        return null;
+    }
+
+    /**
+     * Every VPSie node group of a NodeGroup: the single-offering id, one per offering, and those the provider found or
+     * made in this process and may not have recorded yet. A group already removed is gone again: deleting succeeds.
+     */
+    private Set<Long> vpsieGroupsOf(NodeGroup group, String key) {
+        Set<Long> ids = new java.util.TreeSet<>();
+        NodeGroupStatus status = group.getStatus();
+        if (status != null && status.getVpsieGroupID() != null) {
+            ids.add(status.getVpsieGroupID());
+        }
+        if (status != null && status.getVpsieGroups() != null) {
+            status.getVpsieGroups().stream().map(NodeGroupVpsieGroup::getGroupID).filter(java.util.Objects::nonNull)
+                    .forEach(ids::add);
+        }
+        Long known = provider.knownGroupId(key);
+        if (known != null) {
+            ids.add(known);
+        }
+        ids.addAll(provider.knownGroupIds(key).values());
+        return ids;
+    }
+
+    /** Another NodeGroup this controller sees, in another namespace, with the same name ("namespace/name"). */
+    private String sameNamedGroup(NodeGroup group) {
+        return cache.nodeGroups().stream()
+                .filter(g -> g.getMetadata().getName().equals(group.getMetadata().getName())
+                        && !ns(g).equals(ns(group)))
+                .map(g -> ns(g) + "/" + g.getMetadata().getName()).findFirst().orElse(null);
+    }
+
+    private void markDeleting(NodeGroup group, String reason, String message) {
+        NodeGroupCondition current = DeletionBlockReporter.condition(group);
+        if (current == null || !reason.equals(current.getReason()) || !message.equals(current.getMessage())) {
+            LOG.warn("NodeGroup {}/{}: {}", ns(group), group.getMetadata().getName(), message);
+            events.warning(ref(group), reason, message);
+        }
+        statusWriter.update(ns(group), group.getMetadata().getName(), group, s -> {
+            s.setConditions(replaceCondition(s.getConditions(), new NodeGroupCondition(NodeGroupCondition.TYPE_DELETING,
+                    NodeGroupCondition.STATUS_TRUE, reason, message)));
+            return s;
+        });
+    }
+
+    /**
+     * Cordons every node of a group being deleted before any is drained, so pods evicted from one do not land on a
+     * sibling that goes next. The annotation tells which cordons are ours, to undo if the servers are kept after all.
+     */
+    private void cordon(List<Node> nodes) {
+        for (Node node : nodes) {
+            if (node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable())) {
+                continue;
+            }
+            patchNode(node, "{\"metadata\":{\"annotations\":{\"" + WellKnown.CORDONED_FOR_DELETION_ANNOTATION
+                    + "\":\"true\"}},\"spec\":{\"unschedulable\":true}}");
+        }
+    }
+
+    private void uncordon(List<Node> nodes) {
+        for (Node node : nodes) {
+            if ("true".equals(annotation(node, WellKnown.CORDONED_FOR_DELETION_ANNOTATION))) {
+                patchNode(node, "{\"metadata\":{\"annotations\":{\"" + WellKnown.CORDONED_FOR_DELETION_ANNOTATION
+                        + "\":null}},\"spec\":{\"unschedulable\":null}}");
+            }
+        }
+    }
+
+    private void patchNode(Node node, String mergePatch) {
+        try {
+            client.nodes().withName(node.getMetadata().getName())
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), mergePatch);
+        } catch (KubernetesClientException e) {
+            // the next reconcile tries again; a node that went away needs nothing
+            LOG.warn("cannot patch node {}: {}", node.getMetadata().getName(), e.getMessage());
+        }
     }
 
     // ---- step: validate ----
@@ -224,6 +419,16 @@ public final class NodeGroupReconciler {
         List<ProviderServer> servers = provider.listServers(target);
         List<Node> nodes = cache.nodesOfGroup(group.getMetadata().getName());
         return new Observed(group, target, servers, nodes, new ServerLinks(servers, nodes, provider.providerIdPrefix()));
+    }
+
+    /** Observes the group; a provider failure is recorded in its {@code Error} condition and thrown for a retry. */
+    private Observed observeOrSayWhy(NodeGroup group) throws ProviderException {
+        try {
+            return observe(group);
+        } catch (ProviderException e) {
+            markProviderError(group, e);
+            throw e;
+        }
     }
 
     ProviderGroup target(NodeGroup group) {
@@ -296,6 +501,8 @@ public final class NodeGroupReconciler {
      * anything deleted, so a crash in between neither forgets the deletion nor lowers the size twice.
      */
     private NodeGroup releaseFromDesiredSize(Observed seen, Instant now) {
+        // a group being deleted gives up at once every server that is not a Ready node: nothing there to drain
+        boolean deleting = deleting(seen.group());
         Set<String> released = releasedNames(seen.group());
         List<NodeGroupNodeStatus> drained = new ArrayList<>();
         List<NodeGroupNodeStatus> timedOut = new ArrayList<>();
@@ -307,8 +514,9 @@ public final class NodeGroupReconciler {
         for (ProviderServer server : seen.servers()) {
             Node node = seen.links().nodeOf(server);
             String entryName = node != null ? node.getMetadata().getName() : server.hostname();
-            if (neverBecameReady(node) && server.createdAt() != null && !released.contains(entryName)
-                    && !server.createdAt().plus(provisioningTimeout).isAfter(now)
+            boolean late = deleting
+                    || server.createdAt() != null && !server.createdAt().plus(provisioningTimeout).isAfter(now);
+            if (neverBecameReady(node) && late && !released.contains(entryName)
                     && drained.stream().noneMatch(d -> d.getNodeName().equals(entryName))) {
                 timedOut.add(entry(entryName, server, node));
             }
@@ -316,7 +524,7 @@ public final class NodeGroupReconciler {
         if (drained.isEmpty() && timedOut.isEmpty()) {
             return seen.group();
         }
-        int min = seen.group().getSpec().getMinNodes();
+        int min = deleting ? 0 : seen.group().getSpec().getMinNodes();
         StatusWriter.Outcome outcome = statusWriter.update(ns(seen.group()), seen.group().getMetadata().getName(),
                 seen.group(), s -> {
                     Set<String> already = namesWithStatus(s, DELETING);
@@ -338,6 +546,11 @@ public final class NodeGroupReconciler {
                     }
                     return s;
                 });
+        if (deleting) {
+            timedOut.forEach(t -> LOG.info("NodeGroup {} is being deleted: deleting server {}, which is not a Ready "
+                    + "node", seen.target().key(), t.getNodeName()));
+            return outcome.group() != null ? outcome.group() : seen.group();
+        }
         for (NodeGroupNodeStatus t : timedOut) {
             String message = "server " + t.getNodeName() + " did not become a Ready node within " + provisioningTimeout
                     + "; deleting it and giving back the requested size";
@@ -646,8 +859,10 @@ public final class NodeGroupReconciler {
         String backedOff = backoff.reason(Controller.key(group), now);
         List<String> ignored = IgnoredSpecFields.of(spec);
         NodeGroupCondition offeringCondition = offeringCondition(spec.getDatacenterID(), spec.getOfferingIDs(), now);
+        boolean deleting = deleting(group);
         StatusWriter.Outcome outcome = statusWriter.update(ns(group), group.getMetadata().getName(), group, s -> {
-            int desired = clamp(currentDesired(s, seen) - round.released(), spec.getMinNodes(), spec.getMaxNodes());
+            int desired = deleting ? 0
+                    : clamp(currentDesired(s, seen) - round.released(), spec.getMinNodes(), spec.getMaxNodes());
             Set<String> released = namesWithStatus(s, DELETING);
             List<NodeGroupNodeStatus> nodes = new ArrayList<>();
             if (s.getNodes() != null) {
@@ -712,6 +927,9 @@ public final class NodeGroupReconciler {
             if (s.getConditions() != null) { // the autoscaling pass owns this one: keep it as it wrote it
                 s.getConditions().stream().filter(c -> NodeGroupCondition.TYPE_USAGE_MEASURED.equals(c.getType()))
                         .forEach(conditions::add);
+            }
+            if (deleting) {
+                conditions.add(deletingCondition(s, registered, seen.servers().size()));
             }
             s.setConditions(conditions);
             return s;
@@ -786,6 +1004,24 @@ public final class NodeGroupReconciler {
                 .append(StatusMerge.format(until)));
         return new NodeGroupCondition(NodeGroupCondition.TYPE_OFFERING_UNAVAILABLE, NodeGroupCondition.STATUS_TRUE,
                 "OutOfCapacity", message.toString());
+    }
+
+    /** What blocks the deletion, as the autoscaling pass last said; else how much is left. */
+    private static NodeGroupCondition deletingCondition(NodeGroupStatus s, int nodes, int servers) {
+        if (s.getConditions() != null) {
+            for (NodeGroupCondition c : s.getConditions()) {
+                if (NodeGroupCondition.TYPE_DELETING.equals(c.getType())
+                        && DeletionBlockReporter.BLOCKED.equals(c.getReason())) {
+                    return c;
+                }
+            }
+        }
+        return new NodeGroupCondition(NodeGroupCondition.TYPE_DELETING, NodeGroupCondition.STATUS_TRUE,
+                DeletionBlockReporter.DRAINING, "draining " + nodes + " node(s); " + servers + " server(s) left");
+    }
+
+    private static boolean deleting(NodeGroup group) {
+        return group.getMetadata().getDeletionTimestamp() != null;
     }
 
     private static NodeGroupCondition capacity(String type, boolean at) {

@@ -234,6 +234,6 @@ public final class SnapshotFactory {
     private static NodeGroupInfo withoutScaleUp(NodeGroupInfo g) {
         return new NodeGroupInfo(g.namespace(), g.name(), g.minNodes(), g.maxNodes(), g.desiredNodes(), g.offeringIds(),
                 g.preferredOffering(), g.allowMixedOfferings(), g.labels(), g.taints(), false, g.scaleDownPolicy(),
-                g.upcomingOfferings());
+                g.upcomingOfferings(), g.deleting());
     }
 }

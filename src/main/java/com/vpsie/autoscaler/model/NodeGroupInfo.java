@@ -5,7 +5,9 @@ import java.util.Map;
 
 /**
  * The planner's view of a NodeGroup. {@code desiredNodes} is {@code status.desiredNodes}; the group's
- * size for planning is the larger of it and the number of registered nodes.
+ * size for planning is the larger of it and the number of registered nodes. A {@code deleting} group (its
+ * NodeGroup has a deletionTimestamp) takes no scale-up and every one of its nodes is a scale-down candidate
+ * whatever its utilization and the group's minimum; drain rules and PDBs still apply.
  *
  * @param upcomingOfferings the offerings of nodes on their way (asked for, or planned and not asked for yet), in
  *     order; an upcoming node beyond them is of the group's first offering
@@ -23,7 +25,8 @@ public record NodeGroupInfo(
         List<Taint> taints,
         boolean scaleUpEnabled,
         ScaleDownPolicy scaleDownPolicy,
-        List<String> upcomingOfferings) {
+        List<String> upcomingOfferings,
+        boolean deleting) {
 
     public NodeGroupInfo {
         offeringIds = offeringIds == null ? List.of() : List.copyOf(offeringIds);
@@ -33,13 +36,18 @@ public record NodeGroupInfo(
         scaleDownPolicy = scaleDownPolicy == null ? ScaleDownPolicy.DEFAULT : scaleDownPolicy;
     }
 
-    /** A group whose upcoming nodes are all of its first offering. */
+    /** A group that is not being deleted, whose upcoming nodes are all of its first offering. */
     public NodeGroupInfo(String namespace, String name, int minNodes, int maxNodes, int desiredNodes,
                          List<String> offeringIds, String preferredOffering, boolean allowMixedOfferings,
                          Map<String, String> labels, List<Taint> taints, boolean scaleUpEnabled,
                          ScaleDownPolicy scaleDownPolicy) {
         this(namespace, name, minNodes, maxNodes, desiredNodes, offeringIds, preferredOffering, allowMixedOfferings,
-                labels, taints, scaleUpEnabled, scaleDownPolicy, List.of());
+                labels, taints, scaleUpEnabled, scaleDownPolicy, List.of(), false);
+    }
+
+    /** The minimum the planner keeps: none for a group being deleted. */
+    public int effectiveMinNodes() {
+        return deleting ? 0 : minNodes;
     }
 
     /** Offerings a new node may use, the preferred one first; only that one when mixing is off. */

@@ -22,6 +22,14 @@ public final class WellKnown {
     public static final String DO_NOT_DISRUPT_ANNOTATION = "karpenter.sh/do-not-disrupt";
     public static final String MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
 
+    /** On every NodeGroup the controller manages: its servers are removed before the object goes. */
+    public static final String NODEGROUP_FINALIZER = "autoscaler.vpsie.com/nodegroup-cleanup";
+    /** On a NodeGroup: {@value #ON_DELETE_ORPHAN} keeps its servers and nodes when it is deleted. */
+    public static final String ON_DELETE_ANNOTATION = "autoscaler.vpsie.com/on-delete";
+    public static final String ON_DELETE_ORPHAN = "orphan";
+    /** On a node the controller cordoned because its NodeGroup is being deleted (undone if the servers are kept). */
+    public static final String CORDONED_FOR_DELETION_ANNOTATION = "autoscaler.vpsie.com/cordoned-for-group-deletion";
+
     /** Our taint on nodes being scaled down; nothing new may land there. */
     public static final String TO_BE_DELETED_TAINT = "autoscaler.vpsie.com/to-be-deleted";
     /** cluster-autoscaler's taint; honoured so a cluster moving from CA is read correctly. */

@@ -1,6 +1,7 @@
 package com.vpsie.autoscaler.plan;
 
 import com.vpsie.autoscaler.model.ClusterSnapshot;
+import com.vpsie.autoscaler.model.NodeGroupInfo;
 import com.vpsie.autoscaler.model.NodeInfo;
 import com.vpsie.autoscaler.model.PodInfo;
 import com.vpsie.autoscaler.model.WellKnown;
@@ -31,7 +32,7 @@ public final class AutoscalingPlanner {
     public static SimulatedCluster simulate(ClusterSnapshot snapshot, Instant now, PlannerSettings settings) {
         SimulatedCluster cluster = new SimulatedCluster();
         for (NodeInfo node : snapshot.nodes()) {
-            cluster.addRegisteredNode(node, roleOf(node, now, settings.nodeStartupTimeout()));
+            cluster.addRegisteredNode(leaving(node, snapshot), roleOf(node, now, settings.nodeStartupTimeout()));
         }
         for (PodInfo pod : snapshot.pods()) {
             if (pod.nodeName() == null || pod.isTerminal()) {
@@ -43,6 +44,19 @@ public final class AutoscalingPlanner {
             }
         }
         return cluster;
+    }
+
+    /**
+     * A node of a group being deleted takes no pod, pending or evicted, whether or not it is cordoned yet: it is
+     * going, like its siblings.
+     */
+    private static NodeInfo leaving(NodeInfo node, ClusterSnapshot snapshot) {
+        NodeGroupInfo group = node.nodeGroup() == null ? null : snapshot.nodeGroups().get(node.nodeGroup());
+        if (group == null || !group.deleting() || node.unschedulable()) {
+            return node;
+        }
+        return new NodeInfo(node.name(), node.labels(), node.annotations(), node.taints(), node.allocatable(),
+                node.ready(), true, node.creationTimestamp(), node.providerId(), node.deleting());
     }
 
     static NodeRole roleOf(NodeInfo node, Instant now, Duration startupTimeout) {

@@ -604,7 +604,7 @@ public final class ScaleDownManager implements ScaleDownActuator, AutoCloseable 
                     remaining++;
                 }
             }
-            sizes.put(g.name(), new GroupSize(g.minNodes(), remaining));
+            sizes.put(g.name(), new GroupSize(g.effectiveMinNodes(), remaining));
         }
         return sizes;
     }

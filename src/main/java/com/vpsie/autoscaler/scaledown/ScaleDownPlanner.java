@@ -73,9 +73,9 @@ public final class ScaleDownPlanner {
             if (reason == null) {
                 Judgement judgement = judge(utilization(node, settings), group.scaleDownPolicy(),
                         snapshot.usageOf(info.name()), now);
-                if (!judgement.underutilized()) {
+                if (!group.deleting() && !judgement.underutilized()) {
                     reason = NodeReason.NOT_UNDERUTILIZED;
-                } else if (groupsScalingUp.contains(group.name())) {
+                } else if (!group.deleting() && groupsScalingUp.contains(group.name())) {
                     reason = NodeReason.NODE_GROUP_SCALING_UP;
                 } else {
                     candidates.add(new Candidate(node, group, judgement, node.pods().size()));
@@ -130,7 +130,7 @@ public final class ScaleDownPlanner {
                 || "true".equals(info.labels().get(WellKnown.SCALE_DOWN_DISABLED_LABEL))) {
             return NodeReason.SCALE_DOWN_DISABLED_ANNOTATION;
         }
-        if (!group.scaleDownPolicy().enabled()) {
+        if (!group.scaleDownPolicy().enabled() && !group.deleting()) {
             return NodeReason.SCALE_DOWN_DISABLED;
         }
         // a Ready node whose startup taint is not yet removed is booting for scale-up, but may go like any other
@@ -143,14 +143,15 @@ public final class ScaleDownPlanner {
     private static Verdict tryRemove(Candidate c, SimulatedCluster cluster, List<SimNode> destinations,
                                      PdbBudget budget, DrainRules.Policy policy, FirstFit firstFit,
                                      Map<String, Integer> groupSize, PlannerSettings settings) {
+        boolean deleting = c.group().deleting();
         // earlier removals may have moved pods here; measured usage cannot tell how busy they will make it
-        boolean stillUnderutilized = c.judgement().byUsage()
+        boolean stillUnderutilized = deleting || (c.judgement().byUsage()
                 ? c.node().pods().size() <= c.podsAtStart()
-                : underutilized(utilization(c.node(), settings), c.group().scaleDownPolicy());
+                : underutilized(utilization(c.node(), settings), c.group().scaleDownPolicy()));
         if (!stillUnderutilized) {
             return Verdict.keep(c, NodeReason.NOT_UNDERUTILIZED, null, null);
         }
-        if (groupSize.get(c.group().name()) - 1 < c.group().minNodes()) {
+        if (groupSize.get(c.group().name()) - 1 < c.group().effectiveMinNodes()) {
             return Verdict.keep(c, NodeReason.NODE_GROUP_MIN_SIZE_REACHED, null, null);
         }
         List<PodInfo> toMove = new ArrayList<>();
@@ -179,6 +180,11 @@ public final class ScaleDownPlanner {
         List<SimulatedCluster.Placement> moved = new ArrayList<>();
         for (PodInfo pod : BinPackingEstimator.largestFirst(toMove, c.node().allocatable())) {
             SimNode target = firstFit.find(pod, destinations);
+            if (target == null && deleting) {
+                // the group's owner asked for its nodes to go: a pod with no room left waits as a pending pod
+                // (and may scale up another group), as it would after a manual drain
+                continue;
+            }
             if (target == null) {
                 for (int i = moved.size() - 1; i >= 0; i--) {
                     cluster.unplace(moved.get(i).pod(), moved.get(i).node());

@@ -142,9 +142,11 @@ public final class ClusterObjectConverter {
                 orDefault(spec.getAllowMixedInstances(), NodeGroupSpec.DEFAULT_ALLOW_MIXED_INSTANCES),
                 ctx.stringMap("spec.labels", spec.getLabels()),
                 taints,
-                scaleUpEnabled(spec.getScaleUpPolicy()),
+                // a group being deleted takes no new nodes, whatever its policy says
+                meta.getDeletionTimestamp() == null && scaleUpEnabled(spec.getScaleUpPolicy()),
                 scaleDownPolicy(spec.getScaleDownPolicy()),
-                upcomingOfferings(nodeGroup.getStatus()));
+                upcomingOfferings(nodeGroup.getStatus()),
+                meta.getDeletionTimestamp() != null);
     }
 
     /**

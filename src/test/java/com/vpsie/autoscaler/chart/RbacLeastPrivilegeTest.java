@@ -27,7 +27,8 @@ class RbacLeastPrivilegeTest {
     /** "apiGroup/resource verb" for every permission, "[name]" appended when limited by resourceNames. */
     private static final Set<String> CLUSTER_PERMISSIONS = Set.of(
             "autoscaler.vpsie.com/nodegroups get", "autoscaler.vpsie.com/nodegroups list",
-            "autoscaler.vpsie.com/nodegroups watch",
+            "autoscaler.vpsie.com/nodegroups watch", "autoscaler.vpsie.com/nodegroups patch",
+            "autoscaler.vpsie.com/nodegroups/finalizers update",
             "autoscaler.vpsie.com/nodegroups/status patch",
             "/nodes get", "/nodes list", "/nodes watch", "/nodes patch", "/nodes delete",
             "/pods list", "/pods watch",

@@ -363,6 +363,24 @@ final class E2eWorld implements AutoCloseable {
      * Stops the kubelets and the simulator and removes this world's objects from the shared plane; then fails if the
      * controller was refused a request not yet reported, or made none as its ServiceAccount.
      */
+    /**
+     * Deletes a NodeGroup without waiting for its clean-up: the scenario is over, so no controller may be left to
+     * remove the finalizer, and a NodeGroup held by it would keep the namespace from going.
+     */
+    static void deleteNodeGroupNow(KubernetesClient client, String ns, String name) {
+        try {
+            client.resources(NodeGroup.class).inNamespace(ns).withName(name).patch(
+                    io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                    "{\"metadata\":{\"finalizers\":null}}");
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+        client.resources(NodeGroup.class).inNamespace(ns).withName(name).delete();
+    }
+
     @Override
     public void close() {
         OPEN.remove(this);
@@ -370,7 +388,7 @@ final class E2eWorld implements AutoCloseable {
         kubelets.close();
         try {
             client.apps().deployments().inNamespace(ns).withName(APP).delete();
-            client.resources(NodeGroup.class).inNamespace(ns).withName(group).delete();
+            deleteNodeGroupNow(client, ns, group);
             // Without a kubelet, a terminating pod would wait forever; and a Node left behind would offer its
             // capacity to the next scenario's pods.
             client.pods().inNamespace(ns).withGracePeriod(0).delete();

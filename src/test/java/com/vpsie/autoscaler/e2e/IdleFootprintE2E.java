@@ -81,7 +81,7 @@ class IdleFootprintE2E {
                 }
             } finally {
                 for (String name : extra) {
-                    world.client.resources(NodeGroup.class).inNamespace(world.ns).withName(name).delete();
+                    E2eWorld.deleteNodeGroupNow(world.client, world.ns, name);
                     for (Node n : world.client.nodes().withLabel(WellKnown.NODEGROUP_LABEL, name).list().getItems()) {
                         world.client.nodes().withName(n.getMetadata().getName()).delete();
                         world.client.leases().inNamespace("kube-node-lease").withName(n.getMetadata().getName())

@@ -92,6 +92,8 @@ class LeastPrivilegeE2E {
     @CsvSource({
             // The status writer's only write: the controller cannot record a desired size, so it cannot scale up.
             "autoscaler.vpsie.com, nodegroups/status, patch",
+            // The finalizer: the group still scales, but the refusal must not go unnoticed.
+            "autoscaler.vpsie.com, nodegroups, patch",
             // Events: the controller logs the failure and goes on, so only the audit log shows what it lost.
             "'', events, create"})
     void withoutOneVerbTheScaleUpScenarioFailsWithTheForbiddenItGot(String apiGroup, String resource, String verb,

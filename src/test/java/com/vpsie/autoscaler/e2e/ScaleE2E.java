@@ -572,7 +572,9 @@ class ScaleE2E {
                 client.pods().inNamespace(n).withGracePeriod(0).delete();
                 client.namespaces().withName(n).delete();
             }
-            client.resources(NodeGroup.class).inNamespace(ns).delete();
+            for (NodeGroup g : client.resources(NodeGroup.class).inNamespace(ns).list().getItems()) {
+                E2eWorld.deleteNodeGroupNow(client, ns, g.getMetadata().getName());
+            }
             for (Node node : client.nodes().withLabel(SimulatedKubelets.SIMULATED_LABEL, "true").list().getItems()) {
                 client.nodes().withName(node.getMetadata().getName()).delete();
                 client.leases().inNamespace("kube-node-lease").withName(node.getMetadata().getName()).delete();

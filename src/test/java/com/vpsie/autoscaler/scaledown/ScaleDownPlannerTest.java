@@ -304,4 +304,51 @@ class ScaleDownPlannerTest {
         plan.unremovable().forEach(u -> all.add(u.node()));
         assertThat(all).containsExactlyInAnyOrder("n1", "n2", "big", "control-plane");
     }
+
+    // ---- a NodeGroup being deleted ----
+
+    /** Group "gone" (being deleted, min 2) with a busy node and an idle one; group "stay" with room for both. */
+    private static Snapshots deletingGroup() {
+        return Snapshots.cluster()
+                .group(group("gone").min(2).scaleDown(new ScaleDownPolicy(false, 50, 50, 600, 600)).deleting())
+                .group(group("stay").min(0))
+                .node(node("gone-busy").group("gone"))
+                .node(node("gone-idle").group("gone"))
+                .node(node("stay-1").group("stay").cpu("16").memory("64Gi"))
+                .pod(pod("default/anchor").cpu("12").memory("48Gi").replicaSet("anchor").on("stay-1"))
+                .pod(pod("default/busy").cpu("3").memory("1Gi").replicaSet("busy").on("gone-busy"));
+    }
+
+    @Test
+    void everyNodeOfAGroupBeingDeletedGoesWhateverItsUtilizationMinimumAndPolicy() {
+        Plan plan = plan(deletingGroup());
+        assertThat(removed(plan, "gone-busy").reason()).isEqualTo(Plan.ScaleDownKind.Underutilized);
+        assertThat(removed(plan, "gone-idle").reason()).isEqualTo(Plan.ScaleDownKind.Empty);
+        assertThat(unremovable(plan, "stay-1").reason()).isEqualTo(NodeReason.NOT_UNDERUTILIZED);
+    }
+
+    @Test
+    void aGroupBeingDeletedTakesNoScaleUpAndItsNodesTakeNoEvictedPods() {
+        // the busy pod fits only on gone-idle, a sibling that is going too: it is evicted to wait as a pending pod
+        Snapshots s = deletingGroup().pod(pod("default/filler").cpu("3500m").memory("10Gi").replicaSet("f")
+                .on("stay-1"));
+        Plan plan = plan(s);
+        assertThat(removed(plan, "gone-busy")).isNotNull();
+        assertThat(removed(plan, "gone-idle")).isNotNull();
+        // a pending pod that only an idle node of the deleted group would fit scales up the other group
+        Plan pending = plan(s.offering("small", "4", "8Gi", 0.01)
+                .pod(pending("default/new").cpu("3").memory("1Gi").replicaSet("new")));
+        assertThat(pending.scaleUp()).extracting(Plan.ScaleUp::nodeGroup).containsExactly("stay");
+    }
+
+    @Test
+    void aPdbStillKeepsANodeOfAGroupBeingDeleted() {
+        Plan plan = plan(deletingGroup()
+                .pod(pod("default/web-1").cpu("100m").label("app", "web").replicaSet("web").on("gone-idle"))
+                .pdb(new PdbInfo("default", "web", LabelSelector.of(Map.of("app", "web")), 0)));
+        Plan.Unremovable kept = unremovable(plan, "gone-idle");
+        assertThat(kept.reason()).isEqualTo(NodeReason.BLOCKED_BY_POD);
+        assertThat(kept.podReason()).isEqualTo("NotEnoughPdb");
+        assertThat(removed(plan, "gone-busy")).isNotNull();
+    }
 }

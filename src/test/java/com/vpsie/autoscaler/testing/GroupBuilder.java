@@ -23,6 +23,7 @@ public final class GroupBuilder {
     private boolean scaleUp = true;
     private ScaleDownPolicy scaleDown = ScaleDownPolicy.DEFAULT;
     private List<String> upcoming = List.of();
+    private boolean deleting;
 
     private GroupBuilder(String name) {
         this.name = name;
@@ -88,8 +89,15 @@ public final class GroupBuilder {
         return this;
     }
 
+    /** The NodeGroup has a deletionTimestamp (what the converter makes of it: no scale-up). */
+    public GroupBuilder deleting() {
+        this.deleting = true;
+        this.scaleUp = false;
+        return this;
+    }
+
     public NodeGroupInfo build() {
         return new NodeGroupInfo("default", name, min, max, desired, offerings, preferred, mixed, labels, taints,
-                scaleUp, scaleDown, upcoming);
+                scaleUp, scaleDown, upcoming, deleting);
     }
 }

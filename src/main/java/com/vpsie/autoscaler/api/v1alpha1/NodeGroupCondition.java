@@ -23,6 +23,8 @@ public class NodeGroupCondition {
      * autoscaling pass, not the reconciler.
      */
     public static final String TYPE_USAGE_MEASURED = "UsageMeasured";
+    /** Present while the NodeGroup is being deleted: its nodes draining, its servers going, or what blocks them. */
+    public static final String TYPE_DELETING = "Deleting";
 
     public static final String STATUS_TRUE = "True";
     public static final String STATUS_FALSE = "False";

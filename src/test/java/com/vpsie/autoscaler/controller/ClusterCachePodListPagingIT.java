@@ -1,6 +1,6 @@
 package com.vpsie.autoscaler.controller;
 
-import static com.vpsie.autoscaler.testing.IgnoringHandler.ignoring;
+import static com.vpsie.autoscaler.testing.IgnoreEvents.ignoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vpsie.autoscaler.sim.kube.StrictMockServer;

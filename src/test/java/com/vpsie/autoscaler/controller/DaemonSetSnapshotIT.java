@@ -1,5 +1,6 @@
 package com.vpsie.autoscaler.controller;
 
+import static com.vpsie.autoscaler.testing.IgnoreEvents.ignoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.vpsie.autoscaler.model.ClusterSnapshot;
@@ -10,7 +11,6 @@ import com.vpsie.autoscaler.sim.kube.StrictMockServer;
 import com.vpsie.autoscaler.testing.FakeCloudProvider;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +50,7 @@ class DaemonSetSnapshotIT {
     void daemonSetsCreatedBeforeAndAfterTheStartReachTheSnapshot() throws Exception {
         kube.client().apps().daemonSets().inNamespace("kube-system").resource(daemonSet("agent", "250m")).create();
         cache = new ClusterCache(kube.client(), List.of());
-        cache.start(ignore(), ignore(), ignore());
+        cache.start(ignoring(), ignoring(), ignoring());
         assertThat(cache.awaitSynced(10_000)).isTrue();
         SnapshotFactory factory = new SnapshotFactory(cache, new FakeCloudProvider(
                 Clock.fixed(Instant.parse("2026-11-22T12:00:00Z"), ZoneOffset.UTC), Duration.ofMinutes(1))
@@ -84,21 +84,5 @@ class DaemonSetSnapshotIT {
                 .endContainer().endSpec()
                 .endTemplate()
                 .endSpec().build();
-    }
-
-    private static <T> ResourceEventHandler<T> ignore() {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-            }
-        };
     }
 }

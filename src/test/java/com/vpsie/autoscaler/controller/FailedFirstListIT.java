@@ -1,5 +1,6 @@
 package com.vpsie.autoscaler.controller;
 
+import static com.vpsie.autoscaler.testing.IgnoreEvents.ignoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -7,7 +8,6 @@ import com.vpsie.autoscaler.provider.vpsie.CredentialsUnavailableException;
 import com.vpsie.autoscaler.provider.vpsie.SecretCredentialsSource;
 import com.vpsie.autoscaler.sim.kube.StrictMockServer;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +68,7 @@ class FailedFirstListIT {
         Runnable heal = kube.dispatcher().fail(r -> "GET".equals(r.getMethod()) && r.getPath().startsWith("/api/v1/nodes"),
                 500);
         cache = new ClusterCache(kube.client(), List.of("test"));
-        cache.start(ignore(), ignore(), ignore());
+        cache.start(ignoring(), ignoring(), ignoring());
         Thread.sleep(2000);
         assertThat(cache.synced()).isFalse();
         assertThat(cache.notSyncedReason()).contains("nodes");
@@ -76,21 +76,5 @@ class FailedFirstListIT {
         heal.run();
 
         await().atMost(60, TimeUnit.SECONDS).until(cache::synced);
-    }
-
-    private static <T> ResourceEventHandler<T> ignore() {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-            }
-        };
     }
 }

@@ -1,5 +1,6 @@
 package com.vpsie.autoscaler.controller;
 
+import static com.vpsie.autoscaler.testing.IgnoreEvents.ignoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -16,7 +17,6 @@ import com.vpsie.autoscaler.sim.MutableClock;
 import com.vpsie.autoscaler.sim.kube.StrictMockServer;
 import com.vpsie.autoscaler.testing.FakeCloudProvider;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -54,7 +54,7 @@ class ProvisioningTimeoutIT {
         cloud = new FakeCloudProvider(clock, Duration.ofMinutes(1)).offerings("dc1",
                 new Offering("small", new Resources(2000, 4L << 30, 0, 110), 0.01));
         cache = new ClusterCache(kube.client(), List.of("test", OTHER));
-        cache.start(ignore(), ignore(), ignore());
+        cache.start(ignoring(), ignoring(), ignoring());
         assertThat(cache.awaitSynced(10_000)).isTrue();
         backoff = GroupBackoff.clusterAutoscalerDefaults();
         EventRecorder recorder = new EventRecorder() {
@@ -69,22 +69,6 @@ class ProvisioningTimeoutIT {
         };
         reconciler = new NodeGroupReconciler(cache, kube.client(), cloud, new StatusWriter(kube.client(), clock),
                 recorder, metrics, backoff, clock, Duration.ofMinutes(15), "cluster-1");
-    }
-
-    private static <T> ResourceEventHandler<T> ignore() {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-            }
-        };
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package com.vpsie.autoscaler.controller;
 
+import static com.vpsie.autoscaler.testing.IgnoreEvents.ignoring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,11 +22,11 @@ import com.vpsie.autoscaler.scaledown.DrainSettings;
 import com.vpsie.autoscaler.scaledown.NodeMarks;
 import com.vpsie.autoscaler.scaledown.ScaleDownManager;
 import com.vpsie.autoscaler.testing.FakeCloudProvider;
+import com.vpsie.autoscaler.testing.ForwardingCloudProvider;
 import com.vpsie.autoscaler.sim.kube.StrictMockServer;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -123,7 +124,7 @@ class ScaleDownCrashRecoveryIT {
             }
         };
         ClusterCache cache = new ClusterCache(client, List.of(NS));
-        cache.start(noop(), noop(), noop());
+        cache.start(ignoring(), ignoring(), ignoring());
         toClose.add(cache);
         assertThat(cache.awaitSynced(10_000)).isTrue();
         StatusWriter statusWriter = new StatusWriter(client, clock);
@@ -135,22 +136,6 @@ class ScaleDownCrashRecoveryIT {
                 settings, recorder, metrics, clock);
         toClose.add(manager);
         return new Instance(cache, reconciler, manager, metrics, events);
-    }
-
-    private static <T> ResourceEventHandler<T> noop() {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-            }
-
-            @Override
-            public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-            }
-        };
     }
 
     /** Starts a new controller the way leadership does: resume, then reconcile until the cluster settles. */
@@ -418,34 +403,17 @@ class ScaleDownCrashRecoveryIT {
      * A cloud whose node lifecycle removes the Node as soon as its server is deleted, before the reconciler's own
      * Node delete runs (the simulated kubelets do this, and so does a cloud controller manager that is quick).
      */
-    private final class NodeGoesWithItsServer implements CloudProvider {
-        @Override
-        public List<ProviderServer> listServers(ProviderGroup group) throws ProviderException {
-            return cloud.listServers(group);
-        }
-
-        @Override
-        public ProviderServer createServer(ProviderGroup group, String offeringId, String requestId)
-                throws ProviderException {
-            return cloud.createServer(group, offeringId, requestId);
+    private final class NodeGoesWithItsServer extends ForwardingCloudProvider {
+        NodeGoesWithItsServer() {
+            super(cloud);
         }
 
         @Override
         public void deleteServer(ProviderGroup group, String serverId) throws ProviderException {
             String hostname = cloud.serversOf(GROUP).stream().filter(s -> s.id().equals(serverId))
                     .map(ProviderServer::hostname).findFirst().orElseThrow();
-            cloud.deleteServer(group, serverId);
+            super.deleteServer(group, serverId);
             kube.client().nodes().withName(hostname).delete();
-        }
-
-        @Override
-        public List<Offering> listOfferings(String datacenterId) throws ProviderException {
-            return cloud.listOfferings(datacenterId);
-        }
-
-        @Override
-        public String providerIdPrefix() {
-            return cloud.providerIdPrefix();
         }
     }
 

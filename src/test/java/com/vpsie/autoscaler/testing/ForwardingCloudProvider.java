@@ -7,6 +7,7 @@ import com.vpsie.autoscaler.provider.ProviderException;
 import com.vpsie.autoscaler.provider.ProviderGroup;
 import com.vpsie.autoscaler.provider.ProviderServer;
 import java.util.List;
+import java.util.Map;
 
 /** Forwards every call to another provider; a test overrides the one call it wants to watch or change. */
 public class ForwardingCloudProvider implements CloudProvider {
@@ -57,6 +58,16 @@ public class ForwardingCloudProvider implements CloudProvider {
     @Override
     public void deleteGroup(ProviderGroup group, long vpsieGroupId) throws ProviderException {
         delegate.deleteGroup(group, vpsieGroupId);
+    }
+
+    @Override
+    public void prepareOffering(ProviderGroup group, String offeringId) throws ProviderException {
+        delegate.prepareOffering(group, offeringId);
+    }
+
+    @Override
+    public Map<String, Long> knownGroupIds(String groupKey) {
+        return delegate.knownGroupIds(groupKey);
     }
 
     @Override

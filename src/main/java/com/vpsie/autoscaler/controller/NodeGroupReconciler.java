@@ -30,6 +30,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -813,6 +814,25 @@ public final class NodeGroupReconciler {
         return seen.servers().stream().filter(s -> !released.contains(nameOf(seen, s))).toList();
     }
 
+    /**
+     * A server matched to its request after its Node was released fills in that Deleting entry, so the next status
+     * write knows the server and no later request takes it as its own.
+     */
+    private void recordServersOfReleasedEntries(List<NodeGroupNodeStatus> entries, Collection<ProviderServer> matched,
+                                                Observed seen) {
+        for (ProviderServer server : matched) {
+            String name = nameOf(seen, server);
+            for (NodeGroupNodeStatus e : entries) {
+                if (name.equals(e.getNodeName()) && PendingCreates.releasedBeforeListed(e)) {
+                    e.setVpsID(numericId(server.id()));
+                    e.setInstanceType(server.offeringId());
+                    e.setCreatedAt(StatusMerge.format(server.createdAt() == null ? clock.instant() : server.createdAt()));
+                    e.setIpAddress(server.ipAddress());
+                }
+            }
+        }
+    }
+
     /** Says what became of requests whose server never appeared. */
     private void reportSettled(Observed seen, PendingCreates.Settled settled, Instant now) {
         if (settled == null) {
@@ -885,11 +905,13 @@ public final class NodeGroupReconciler {
                     nodes.add(serverEntry(server, null, server.hostname())); // named by VPSie, not listed yet
                 }
             }
-            PendingCreates.Settled settled = PendingCreates.settle(withOutcomes(s.getNodes(), round), listed,
+            // every listed server, released ones too: one released before it was listed may be a request's result
+            PendingCreates.Settled settled = PendingCreates.settle(withOutcomes(s.getNodes(), round), seen.servers(),
                     server -> nameOf(seen, server), named.stream().map(ProviderServer::hostname).toList(),
                     watched(group), now, CREATE_SETTLE_TIME, provisioningTimeout);
             settledRef.set(settled);
             nodes.addAll(settled.open());
+            recordServersOfReleasedEntries(nodes, settled.matched().values(), seen);
             s.setNodes(sorted(nodes));
             s.setDesiredNodes(desired);
             s.setCurrentNodes(registered);

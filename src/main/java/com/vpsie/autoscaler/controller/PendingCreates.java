@@ -53,6 +53,15 @@ final class PendingCreates {
     }
 
     /**
+     * A Deleting entry that names no server: its Node registered and was released (drained, or its NodeGroup deleted)
+     * before the cloud listed its server. That server, when listed, is still the result of an open request.
+     */
+    static boolean releasedBeforeListed(NodeGroupNodeStatus e) {
+        return NodeGroupReconciler.DELETING.equals(e.getStatus()) && e.getRequestID() == null && e.getVpsID() == null
+                && e.getInstanceType() == null && e.getCreatedAt() == null;
+    }
+
+    /**
      * @param entries the stored {@code status.nodes} (null for none)
      * @param listed the servers the cloud lists for the group, released ones excluded
      * @param nameOf the entry name of a listed server (its Node's name, else its hostname)
@@ -79,7 +88,7 @@ final class PendingCreates {
         Set<String> knownNames = new HashSet<>(alsoKnown);
         Set<String> knownIds = new HashSet<>();
         for (NodeGroupNodeStatus e : all) {
-            if (!isPending(e)) {
+            if (!isPending(e) && !releasedBeforeListed(e)) {
                 if (e.getNodeName() != null) {
                     knownNames.add(e.getNodeName());
                 }

@@ -101,4 +101,37 @@ class PendingCreatesTest {
         assertThat(watchedLongEnough.unconfirmed()).extracting(NodeGroupNodeStatus::getRequestID)
                 .containsExactly("inherited");
     }
+
+    /** A Deleting entry written when the node was released before VPSie listed its server: nothing of the server. */
+    private static NodeGroupNodeStatus releasedBeforeListed(String name) {
+        NodeGroupNodeStatus e = new NodeGroupNodeStatus();
+        e.setNodeName(name);
+        e.setStatus(NodeGroupReconciler.DELETING);
+        return e;
+    }
+
+    @Test
+    void aServerReleasedBeforeItWasListedStillSettlesItsRequest() {
+        // The Node registered and was drained (a NodeGroup being deleted) within VPSie's listing lag: when the server
+        // is listed at last, it is the one the open request asked for, not a stranger to count again.
+        List<NodeGroupNodeStatus> entries = List.of(releasedBeforeListed("w-2"),
+                request("r2", PendingCreates.REQUESTED, NOW.minusSeconds(5)));
+        PendingCreates.Settled settled = settle(entries, List.of(server("b", "w-2", NOW.minusSeconds(4))));
+
+        assertThat(settled.matched()).containsOnlyKeys("r2");
+        assertThat(settled.open()).isEmpty();
+    }
+
+    @Test
+    void aReleasedServerOnceRecordedSettlesNoFurtherRequest() {
+        NodeGroupNodeStatus released = releasedBeforeListed("w-2");
+        released.setVpsID(7L);
+        released.setInstanceType("1");
+        List<NodeGroupNodeStatus> entries = List.of(released,
+                request("r3", PendingCreates.REQUESTED, NOW.minusSeconds(5)));
+        PendingCreates.Settled settled = settle(entries, List.of(server("7", "w-2", NOW.minusSeconds(40))));
+
+        assertThat(settled.matched()).isEmpty();
+        assertThat(settled.open()).extracting(NodeGroupNodeStatus::getRequestID).containsExactly("r3");
+    }
 }

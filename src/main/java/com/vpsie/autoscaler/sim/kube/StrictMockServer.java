@@ -1,5 +1,7 @@
 package com.vpsie.autoscaler.sim.kube;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -38,6 +40,8 @@ import java.util.function.UnaryOperator;
  * }</pre>
  */
 public final class StrictMockServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StrictMockServer.class);
 
     /** The namespace clients use when none is given; fabric8's mock uses the same. */
     public static final String DEFAULT_NAMESPACE = "test";
@@ -159,7 +163,14 @@ public final class StrictMockServer implements AutoCloseable {
         try {
             client.close();
         } finally {
-            server.destroy();
+            try {
+                server.destroy();
+            } catch (IllegalStateException e) {
+                // fabric8's mock gives up waiting 10 s for its HTTP server to close (seen on a loaded 2-core machine,
+                // after every assertion of the test had passed); the server's port and threads go with the JVM, and
+                // a teardown that throws would turn a passing test into an error
+                LOG.warn("{}; left to close on its own", e.getMessage());
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package com.vpsie.autoscaler.scaledown;
 
 import com.vpsie.autoscaler.model.ClusterSnapshot;
 import com.vpsie.autoscaler.model.NodeInfo;
+import com.vpsie.autoscaler.model.NodeUsage;
 import com.vpsie.autoscaler.model.PodInfo;
 import com.vpsie.autoscaler.model.Taint;
 import com.vpsie.autoscaler.model.WellKnown;
@@ -326,8 +327,12 @@ public final class NodeDrainer {
             }
         }
         pods.addAll(podsOnNode);
+        // The measured usage goes along: a node chosen by usage must be judged by usage again, not by requests.
+        Map<String, NodeUsage> usage = new HashMap<>();
+        nodes.forEach(n -> usage.put(n.name(), base.usageOf(n.name())));
         ClusterSnapshot snapshot = new ClusterSnapshot(nodes, pods, base.pdbs(),
-                new ArrayList<>(base.nodeGroups().values()), new ArrayList<>(base.offerings().values()));
+                new ArrayList<>(base.nodeGroups().values()), new ArrayList<>(base.offerings().values()))
+                .withUsage(usage);
         Plan plan = AutoscalingPlanner.plan(snapshot, clock.instant(), planner);
         for (Plan.ScaleDown d : plan.scaleDown()) {
             if (d.node().equals(name)) {

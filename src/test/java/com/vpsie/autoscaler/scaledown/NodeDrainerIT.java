@@ -4,7 +4,11 @@ import static com.vpsie.autoscaler.scaledown.DrainFixtures.NS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.vpsie.autoscaler.model.ClusterSnapshot;
 import com.vpsie.autoscaler.model.NodeGroupInfo;
+import com.vpsie.autoscaler.model.NodeUsage;
+import com.vpsie.autoscaler.model.ScaleDownPolicy;
+import com.vpsie.autoscaler.model.UtilizationSource;
 import com.vpsie.autoscaler.model.WellKnown;
 import com.vpsie.autoscaler.plan.Plan;
 import com.vpsie.autoscaler.plan.PlannerSettings;
@@ -14,6 +18,7 @@ import com.vpsie.autoscaler.sim.kube.StrictMockServer;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Clock;
@@ -21,10 +26,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -233,6 +240,32 @@ class NodeDrainerIT {
         assertThat(result.reason()).isEqualTo(DrainResult.NO_LONGER_REMOVABLE);
         assertThat(result.detail()).contains("NoPlaceToMovePods");
         assertThat(DrainFixtures.podNames(client, "n1")).containsExactly("web-1");
+    }
+
+    /**
+     * A group judged by measured usage: the node busy by requests (3 of its 4 CPUs) but idle by usage was chosen by
+     * usage, and the re-check's fresh plan must judge it the same way, not by requests.
+     */
+    @Test
+    void theRecheckOfANodeChosenByUsageJudgesByUsageToo() {
+        groups.set(0, GroupBuilder.group(GROUP).min(0).max(10).desired(2)
+                .scaleDown(new ScaleDownPolicy(true, 50, 50, 600, 0, UtilizationSource.USAGE)).build());
+        for (String name : List.of("web-1", "web-2")) {
+            create(new PodBuilder(DrainFixtures.pod(name, "n1", "web")).editSpec().editFirstContainer()
+                    .editResources().withRequests(Map.of("cpu", new Quantity("1500m"), "memory",
+                            new Quantity("128Mi"))).endResources().endContainer().endSpec().build());
+        }
+        Supplier<ClusterSnapshot> withoutUsage = DrainFixtures.snapshots(client, () -> groups);
+        Supplier<ClusterSnapshot> measured = () -> withoutUsage.get().withUsage(Map.of(
+                "n1", new NodeUsage(List.of(new NodeUsage.Sample(clock.instant(), 0.05, 0.05))),
+                "n2", new NodeUsage(List.of(new NodeUsage.Sample(clock.instant(), 0.9, 0.6)))));
+        NodeDrainer drainer = new NodeDrainer(client, DrainFixtures.podLister(client), measured,
+                PlannerSettings.defaults(), DrainFixtures.fast(), clock);
+
+        DrainResult result = drainer.drain(request("n1", Plan.ScaleDownKind.Underutilized, "web-1", "web-2"));
+
+        assertThat(result.outcome()).as(result.toString()).isEqualTo(Outcome.DRAINED);
+        assertThat(DrainFixtures.podNames(client, "n1")).isEmpty();
     }
 
     @Test

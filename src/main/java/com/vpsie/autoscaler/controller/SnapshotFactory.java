@@ -59,15 +59,6 @@ public final class SnapshotFactory {
         this(cache, provider, null, node -> List.of());
     }
 
-    public SnapshotFactory(ClusterCache cache, CloudProvider provider, UnavailableOfferings unavailable) {
-        this(cache, provider, unavailable, node -> List.of());
-    }
-
-    /** @param usage a node's measured usage samples (copies), oldest first */
-    public SnapshotFactory(ClusterCache cache, CloudProvider provider, Function<String, List<UtilizationSample>> usage) {
-        this(cache, provider, null, usage);
-    }
-
     /**
      * @param unavailable sizes refused for lack of capacity, or null
      * @param usage a node's measured usage samples (copies), oldest first

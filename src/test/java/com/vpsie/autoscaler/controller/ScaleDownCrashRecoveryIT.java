@@ -321,13 +321,14 @@ class ScaleDownCrashRecoveryIT {
      * VPSie keeps listing a server it was asked to delete, as deleting, for a while; the fake cloud forgets it at
      * once. This provider does what VPSie does until {@link #finish()}.
      */
-    private static final class SlowDeletes implements CloudProvider {
+    private static final class SlowDeletes extends ForwardingCloudProvider {
         private final FakeCloudProvider cloud;
         private final Set<String> deleting = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final List<String> deleteCalls = new CopyOnWriteArrayList<>();
         private volatile ProviderGroup lastGroup;
 
         SlowDeletes(FakeCloudProvider cloud) {
+            super(cloud);
             this.cloud = cloud;
         }
 
@@ -342,26 +343,10 @@ class ScaleDownCrashRecoveryIT {
         }
 
         @Override
-        public ProviderServer createServer(ProviderGroup group, String offeringId, String requestId)
-                throws ProviderException {
-            return cloud.createServer(group, offeringId, requestId);
-        }
-
-        @Override
         public void deleteServer(ProviderGroup group, String serverId) {
             deleteCalls.add(serverId);
             deleting.add(serverId);
             lastGroup = group;
-        }
-
-        @Override
-        public List<Offering> listOfferings(String datacenterId) throws ProviderException {
-            return cloud.listOfferings(datacenterId);
-        }
-
-        @Override
-        public String providerIdPrefix() {
-            return cloud.providerIdPrefix();
         }
 
         /** The deletions the cloud was asked for complete. */

@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -305,10 +306,14 @@ public final class AutoscalingLoop {
         unneeded.retainOnly(live);
     }
 
+    /** How far a group's utilization must move before its status shows the new figure. */
+    static final int UTILIZATION_STEP = 5;
+
     /**
      * Each group's utilization into its status (the {@code kubectl get ng} column) and the gauge, and for groups
      * that judge by usage, whether they could: the {@code UsageMeasured} condition. The status writer sends
-     * nothing when nothing changed, so a steady group costs no write.
+     * nothing when nothing changed, and small moves of the figure are not written (see {@link #utilizationToShow}),
+     * so a steady group costs no write.
      */
     private void reportUtilization(ClusterSnapshot snapshot, Instant now) {
         String problem = usage.problem();
@@ -324,14 +329,19 @@ public final class AutoscalingLoop {
             NodeGroupCondition condition = usageCondition(group, u, problem);
             try {
                 statusWriter.update(group.namespace(), group.name(), cached, s -> {
-                    s.setUtilizationPercent(u.percent());
                     List<NodeGroupCondition> conditions = s.getConditions() == null ? new ArrayList<>()
                             : new ArrayList<>(s.getConditions());
+                    NodeGroupCondition before = conditions.stream()
+                            .filter(c -> NodeGroupCondition.TYPE_USAGE_MEASURED.equals(c.getType())).findFirst()
+                            .orElse(null);
                     conditions.removeIf(c -> NodeGroupCondition.TYPE_USAGE_MEASURED.equals(c.getType()));
                     if (condition != null) {
                         conditions.add(condition);
                     }
                     s.setConditions(conditions);
+                    // a write that happens anyway (the signal changed) carries the exact figure
+                    s.setUtilizationPercent(sameCondition(before, condition) ? utilizationToShow(
+                            s.getUtilizationPercent(), u.percent()) : u.percent());
                     return s;
                 });
             } catch (RuntimeException e) {
@@ -339,6 +349,28 @@ public final class AutoscalingLoop {
                         group.namespace(), group.name(), e.toString());
             }
         }
+    }
+
+    /**
+     * The {@code status.utilizationPercent} to store: the new figure once it is {@value #UTILIZATION_STEP} points or
+     * more from the stored one, or when the group becomes empty or stops being empty; else the stored figure. Pod
+     * churn moves a group by a point or two from pass to pass, and writing each move would cost a status write per
+     * group per pass on an otherwise idle cluster; the exact figure is in the node group utilization gauge.
+     */
+    static Integer utilizationToShow(Integer stored, int percent) {
+        if (stored == null || Math.abs(percent - stored) >= UTILIZATION_STEP || (percent == 0) != (stored == 0)) {
+            return percent;
+        }
+        return stored;
+    }
+
+    /** Whether the condition says the same, whenever it was set. */
+    private static boolean sameCondition(NodeGroupCondition a, NodeGroupCondition b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return Objects.equals(a.getStatus(), b.getStatus()) && Objects.equals(a.getReason(), b.getReason())
+                && Objects.equals(a.getMessage(), b.getMessage());
     }
 
     /** Null for a group that judges by requests alone. */

@@ -11,8 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -30,56 +28,43 @@ class SlowAddCallsScaleUpIT {
     private static final int NEEDED = 12;
     private static final Duration ADD_CALL = Duration.ofMillis(1500);
 
-    private SimulatedRunWorld world;
-    private ControllerApp app;
-    private long vpsieGroupId;
-
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void start() throws Exception {
-        world = SimulatedRunWorld.start();
-        world.vpsie.addWorkerDelay(ADD_CALL);
-    }
-
-    @AfterEach
-    void stop() {
-        if (app != null) {
-            app.close();
-        }
-        world.close();
-    }
-
     @Test
     void serversNeededAtOnceAreAskedForConcurrentlyAndEachExactlyOnce() throws Exception {
-        app = ControllerApp.start(world.config(dir, Duration.ofSeconds(10), "slow-add-it"), Clock.systemUTC());
-        // the group below its minimum is the scale-up decision: twelve servers needed at once
-        vpsieGroupId = world.addGroup("general", "1", NEEDED, NEEDED + 2);
+        try (SimulatedRunWorld world = SimulatedRunWorld.start()) {
+            world.vpsie.addWorkerDelay(ADD_CALL);
+            try (ControllerApp app = ControllerApp.start(world.config(dir, Duration.ofSeconds(10), "slow-add-it"),
+                    Clock.systemUTC())) {
+                // the group below its minimum is the scale-up decision: twelve servers needed at once
+                long vpsieGroupId = world.addGroup("general", "1", NEEDED, NEEDED + 2);
+                await().atMost(90, TimeUnit.SECONDS).untilAsserted(() -> {
+                    NodeGroupStatus s = world.status("general");
+                    assertThat(s).isNotNull();
+                    assertThat(s.getReadyNodes()).isEqualTo(NEEDED);
+                    assertThat(s.getNodes()).hasSize(NEEDED)
+                            .allSatisfy(e -> assertThat(e.getStatus()).isEqualTo("Ready"));
+                });
+                List<SimRequest> calls = addCalls(world);
+                int peak = world.vpsie.peakActiveRequests(SimEndpoint.ADD_WORKER);
+                LOG.info("{} add calls of {} ms each went out over {} ms; at most {} were in flight at once",
+                        calls.size(), ADD_CALL.toMillis(),
+                        Duration.between(calls.get(0).at(), calls.get(calls.size() - 1).at()).toMillis(), peak);
 
-        await().atMost(90, TimeUnit.SECONDS).untilAsserted(() -> {
-            NodeGroupStatus s = world.status("general");
-            assertThat(s).isNotNull();
-            assertThat(s.getReadyNodes()).isEqualTo(NEEDED);
-            assertThat(s.getNodes()).hasSize(NEEDED).allSatisfy(e -> assertThat(e.getStatus()).isEqualTo("Ready"));
-        });
-        List<SimRequest> calls = addCalls();
-        LOG.info("{} add calls of {} ms each went out over {} ms; at most {} were in flight at once", calls.size(),
-                ADD_CALL.toMillis(), Duration.between(calls.get(0).at(), calls.get(calls.size() - 1).at()).toMillis(),
-                world.vpsie.peakActiveRequests(SimEndpoint.ADD_WORKER));
-
-        assertThat(world.vpsie.peakActiveRequests(SimEndpoint.ADD_WORKER))
-                .as("add calls in flight at once").isGreaterThanOrEqualTo(2);
-        assertThat(world.vpsie.cloud().workers(SimulatedRunWorld.CLUSTER, vpsieGroupId)).as("no duplicate server")
-                .hasSize(NEEDED);
-        assertThat(calls).as("one add call per server").hasSize(NEEDED).allSatisfy(c -> assertThat(c.status())
-                .isEqualTo(200));
-        assertThat(SimulatedRunWorld.metrics(app).lines()
-                .filter(l -> l.startsWith("vpsie_autoscaler_node_provisioning_failures_total")))
-                .as("no provisioning failure counted").isEmpty();
+                assertThat(peak).as("add calls in flight at once").isGreaterThanOrEqualTo(2);
+                assertThat(world.vpsie.cloud().workers(SimulatedRunWorld.CLUSTER, vpsieGroupId))
+                        .as("no duplicate server").hasSize(NEEDED);
+                assertThat(calls).as("one add call per server").hasSize(NEEDED)
+                        .allSatisfy(c -> assertThat(c.status()).isEqualTo(200));
+                assertThat(SimulatedRunWorld.metrics(app).lines()
+                        .filter(l -> l.startsWith("vpsie_autoscaler_node_provisioning_failures_total")))
+                        .as("no provisioning failure counted").isEmpty();
+            }
+        }
     }
 
-    private List<SimRequest> addCalls() {
+    private static List<SimRequest> addCalls(SimulatedRunWorld world) {
         return world.vpsie.requests().stream().filter(r -> r.endpoint() == SimEndpoint.ADD_WORKER)
                 .sorted(java.util.Comparator.comparing(SimRequest::at)).toList();
     }

@@ -755,7 +755,12 @@ public final class NodeGroupReconciler implements AutoCloseable {
         Map<String, String> offeringOf = new HashMap<>();
         requests.forEach(r -> offeringOf.put(r.getRequestID(), r.getInstanceType()));
         AddCallWaves.Result sent = addCalls.send(requests.stream().map(NodeGroupNodeStatus::getRequestID).toList(),
-                id -> provider.requestServer(seen.target(), offeringOf.get(id), id));
+                id -> {
+                    // on the pool's thread: its log lines still name the group
+                    try (LogContext ignored = LogContext.forNodeGroup(key)) {
+                        return provider.requestServer(seen.target(), offeringOf.get(id), id);
+                    }
+                });
         sent.outcomes().values().forEach(outcome -> {
             if (outcome instanceof CreateOutcome.Created c) {
                 LOG.info("created server {} ({}) for NodeGroup {}", c.server().id(), c.server().hostname(),

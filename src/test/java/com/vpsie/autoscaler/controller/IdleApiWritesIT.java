@@ -101,6 +101,9 @@ class IdleApiWritesIT {
                 && r.getPath().matches("/apis/autoscaler\\.vpsie\\.com/v1alpha1/namespaces/[^/]+/nodegroups/[^/?]+/status.*"));
         List<String> nodeWrites = world.kube.dispatcher().record(r -> isWrite(r)
                 && r.getPath().matches("/api/v1/nodes/[^/?]+(\\?.*)?"));
+        // reads only the controller makes (the kubelets and the test read neither): each would be a poll
+        List<String> groupReads = world.kube.dispatcher().record(r -> !isWrite(r)
+                && r.getPath().startsWith("/apis/autoscaler.vpsie.com/") && !r.getPath().contains("watch=true"));
         List<String> otherWrites = world.kube.dispatcher().record(r -> isWrite(r)
                 && !CHURN_AGENT.equals(r.getHeader("User-Agent")) && !r.getPath().contains("/leases/")
                 && !r.getPath().matches(".*/(nodes|pods)/[^/]+/status.*"));
@@ -121,10 +124,12 @@ class IdleApiWritesIT {
             }
             Thread.sleep(150);
         }
-        System.out.printf("idle writes over %.0f passes and %d pod replacements: status %s, nodes %s, other %s%n",
-                passes() - from, round * nodes.size(), statusWrites, nodeWrites, otherWrites);
+        System.out.printf("idle writes over %.0f passes and %d pod replacements: status %s, nodes %s, other %s; "
+                + "NodeGroup reads %s%n", passes() - from, round * nodes.size(), statusWrites, nodeWrites, otherWrites,
+                groupReads);
         assertThat(statusWrites).as("NodeGroup status writes while steady").isEmpty();
         assertThat(nodeWrites).as("Node writes while steady").isEmpty();
+        assertThat(groupReads).as("NodeGroup reads besides the watch while steady").isEmpty();
 
         // a change a user cares about is written at once: a third of a node more on one group
         String node = nodes.get(0);

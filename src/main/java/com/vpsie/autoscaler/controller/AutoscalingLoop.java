@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,7 +45,16 @@ import org.slf4j.LoggerFactory;
 public final class AutoscalingLoop {
 
     private static final Logger LOG = LoggerFactory.getLogger(AutoscalingLoop.class);
-    private static final Duration TICK = Duration.ofMillis(100);
+    static final Duration TICK = Duration.ofMillis(100);
+    /** A lone new unschedulable pod waits this long for others to join its pass. */
+    static final Duration BATCH_IDLE = Duration.ofSeconds(1);
+    /**
+     * A batch still growing closes this long after its first pod. Karpenter waits up to 10 s; a burst's pods become
+     * unschedulable over tens of seconds (the ReplicaSet controller creates them at its API rate), so a long wait
+     * would hold most of them well past the 2.5 s unschedulable-to-create goal. Passes during a burst count the
+     * nodes already asked for, so a shorter window costs passes, not extra nodes.
+     */
+    static final Duration BATCH_MAX = Duration.ofMillis(1500);
     /** The loop's name in liveness and in the last-activity metric. */
     public static final String LOOP = "autoscaling-pass";
 
@@ -60,7 +70,7 @@ public final class AutoscalingLoop {
     private final DeletionBlockReporter deletionBlocks;
     private final UtilizationTracker utilization;
     private final NodeUsageSampler usage;
-    private final PendingPodBatcher batcher = new PendingPodBatcher(Duration.ofSeconds(1), Duration.ofSeconds(10));
+    private final PendingPodBatcher batcher = new PendingPodBatcher(BATCH_IDLE, BATCH_MAX);
     private final PlannerSettings settings;
     private final Duration scanInterval;
     private final Clock clock;
@@ -129,15 +139,21 @@ public final class AutoscalingLoop {
         return unneeded.since(node);
     }
 
-    /** Informer hook: a new or updated pod that cannot be scheduled opens or extends a batch. */
+    /** Informer hook: a pod that has just become unschedulable opens or extends a batch. */
     public void podChanged(Pod oldPod, Pod pod) {
-        if (pod == null || !unschedulable(pod)) {
-            return;
-        }
-        if (oldPod == null || !unschedulable(oldPod)) {
+        if (opensBatch(oldPod, pod)) {
             metrics.unschedulablePodSeen();
+            batcher.podArrived(clock.instant());
         }
-        batcher.podArrived(clock.instant());
+    }
+
+    /**
+     * Whether the pod has just become unschedulable. An update of a pod that already was (the scheduler rewriting its
+     * message as nodes come and go, an informer relist) would otherwise hold a batch open while a burst waits, and
+     * ask for passes the periodic one covers.
+     */
+    static boolean opensBatch(Pod oldPod, Pod pod) {
+        return pod != null && unschedulable(pod) && (oldPod == null || !unschedulable(oldPod));
     }
 
     /**
@@ -305,10 +321,14 @@ public final class AutoscalingLoop {
         unneeded.retainOnly(live);
     }
 
+    /** How far a group's utilization must move before its status shows the new figure. */
+    static final int UTILIZATION_STEP = 5;
+
     /**
      * Each group's utilization into its status (the {@code kubectl get ng} column) and the gauge, and for groups
      * that judge by usage, whether they could: the {@code UsageMeasured} condition. The status writer sends
-     * nothing when nothing changed, so a steady group costs no write.
+     * nothing when nothing changed, and small moves of the figure are not written (see {@link #utilizationToShow}),
+     * so a steady group costs no write.
      */
     private void reportUtilization(ClusterSnapshot snapshot, Instant now) {
         String problem = usage.problem();
@@ -324,14 +344,19 @@ public final class AutoscalingLoop {
             NodeGroupCondition condition = usageCondition(group, u, problem);
             try {
                 statusWriter.update(group.namespace(), group.name(), cached, s -> {
-                    s.setUtilizationPercent(u.percent());
                     List<NodeGroupCondition> conditions = s.getConditions() == null ? new ArrayList<>()
                             : new ArrayList<>(s.getConditions());
+                    NodeGroupCondition before = conditions.stream()
+                            .filter(c -> NodeGroupCondition.TYPE_USAGE_MEASURED.equals(c.getType())).findFirst()
+                            .orElse(null);
                     conditions.removeIf(c -> NodeGroupCondition.TYPE_USAGE_MEASURED.equals(c.getType()));
                     if (condition != null) {
                         conditions.add(condition);
                     }
                     s.setConditions(conditions);
+                    // a write that happens anyway (the signal changed) carries the exact figure
+                    s.setUtilizationPercent(sameCondition(before, condition) ? utilizationToShow(
+                            s.getUtilizationPercent(), u.percent()) : u.percent());
                     return s;
                 });
             } catch (RuntimeException e) {
@@ -339,6 +364,28 @@ public final class AutoscalingLoop {
                         group.namespace(), group.name(), e.toString());
             }
         }
+    }
+
+    /**
+     * The {@code status.utilizationPercent} to store: the new figure once it is {@value #UTILIZATION_STEP} points or
+     * more from the stored one, or when the group becomes empty or stops being empty; else the stored figure. Pod
+     * churn moves a group by a point or two from pass to pass, and writing each move would cost a status write per
+     * group per pass on an otherwise idle cluster; the exact figure is in the node group utilization gauge.
+     */
+    static Integer utilizationToShow(Integer stored, int percent) {
+        if (stored == null || Math.abs(percent - stored) >= UTILIZATION_STEP || (percent == 0) != (stored == 0)) {
+            return percent;
+        }
+        return stored;
+    }
+
+    /** Whether the condition says the same, whenever it was set. */
+    private static boolean sameCondition(NodeGroupCondition a, NodeGroupCondition b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return Objects.equals(a.getStatus(), b.getStatus()) && Objects.equals(a.getReason(), b.getReason())
+                && Objects.equals(a.getMessage(), b.getMessage());
     }
 
     /** Null for a group that judges by requests alone. */

@@ -324,6 +324,7 @@ public final class Controller implements AutoCloseable {
             if (queue != null && !queue.shutdown(remaining(workEnd))) {
                 LOG.warn("work still running at the end of the shutdown budget {}; leaving it", budget);
             }
+            reconciler.close();
             leading = false;
             metrics.leader(false);
         }

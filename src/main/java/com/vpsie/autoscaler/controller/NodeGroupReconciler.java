@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * a short list of named steps; a step that must survive a crash persists its intent in the status
  * (a {@code Deleting} entry in {@code status.nodes}) before it acts.
  */
-public final class NodeGroupReconciler {
+public final class NodeGroupReconciler implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeGroupReconciler.class);
 
@@ -89,6 +89,8 @@ public final class NodeGroupReconciler {
     private final NodeGroupFinalizer finalizer;
     /** Groups ("namespace/name") whose finalizer write was refused and said so; cleaned when the group goes. */
     private final Set<String> finalizerRefused = ConcurrentHashMap.newKeySet();
+    /** Sends a group's add calls several at a time; closed at shutdown. */
+    private final AddCallWaves addCalls = new AddCallWaves();
 
     public NodeGroupReconciler(ClusterCache cache, KubernetesClient client, CloudProvider provider,
                                StatusWriter statusWriter, EventRecorder events, AutoscalerMetrics metrics,
@@ -119,6 +121,12 @@ public final class NodeGroupReconciler {
         this.provisioningTimeout = provisioningTimeout;
         this.defaultClusterId = defaultClusterId;
         this.finalizer = new NodeGroupFinalizer(client);
+    }
+
+    /** Add calls not sent yet are not sent; those in flight finish within their deadlines. */
+    @Override
+    public void close() {
+        addCalls.close();
     }
 
     /** What one reconcile saw: the group, its servers and its registered nodes. */
@@ -744,33 +752,35 @@ public final class NodeGroupReconciler {
         }
         Map<String, Instant> since = requestsWatchedSince.computeIfAbsent(key, n -> new ConcurrentHashMap<>());
         requests.forEach(r -> since.put(r.getRequestID(), now));
-        Map<String, CreateOutcome> outcomes = new LinkedHashMap<>();
-        Set<String> dropped = new HashSet<>();
-        ProviderException failure = null;
-        String refused = offering;
-        for (NodeGroupNodeStatus request : requests) {
-            String id = request.getRequestID();
-            if (failure != null) {
-                dropped.add(id); // never sent: the cloud refused one already
-                continue;
+        Map<String, String> offeringOf = new HashMap<>();
+        requests.forEach(r -> offeringOf.put(r.getRequestID(), r.getInstanceType()));
+        AddCallWaves.Result sent = addCalls.send(requests.stream().map(NodeGroupNodeStatus::getRequestID).toList(),
+                id -> {
+                    // on the pool's thread: its log lines still name the group
+                    try (LogContext ignored = LogContext.forNodeGroup(key)) {
+                        return provider.requestServer(seen.target(), offeringOf.get(id), id);
+                    }
+                });
+        sent.outcomes().values().forEach(outcome -> {
+            if (outcome instanceof CreateOutcome.Created c) {
+                LOG.info("created server {} ({}) for NodeGroup {}", c.server().id(), c.server().hostname(),
+                        seen.target().key());
             }
-            try {
-                CreateOutcome outcome = provider.requestServer(seen.target(), request.getInstanceType(), id);
-                outcomes.put(id, outcome);
-                if (outcome instanceof CreateOutcome.Created c) {
-                    LOG.info("created server {} ({}) for NodeGroup {}", c.server().id(), c.server().hostname(),
-                            seen.target().key());
-                }
-            } catch (ProviderException e) {
-                dropped.add(id); // certainly not made
-                failure = e;
-                if (e instanceof ProviderException.OutOfCapacity) {
-                    // before the status write below, so its OfferingUnavailable condition already says so
-                    refused = request.getInstanceType();
-                    unavailable.refused(spec.getDatacenterID(), refused, now);
+        });
+        // the first refusal in request order is the round's failure, as when the calls went one at a time
+        ProviderException failure = sent.refusals().values().stream().findFirst().orElse(null);
+        String refused = offering;
+        for (Map.Entry<String, ProviderException> r : sent.refusals().entrySet()) {
+            if (r.getValue() instanceof ProviderException.OutOfCapacity) {
+                // before the status write below, so its OfferingUnavailable condition already says so
+                unavailable.refused(spec.getDatacenterID(), offeringOf.get(r.getKey()), now);
+                if (r.getValue() == failure) {
+                    refused = offeringOf.get(r.getKey());
                 }
             }
         }
+        Map<String, CreateOutcome> outcomes = sent.outcomes();
+        Set<String> dropped = sent.dropped();
         LOG.info("NodeGroup {}: {} add call(s) sent for {} missing server(s)", seen.target().key(), outcomes.size(),
                 missing);
         return new CreateRound(outcomes, dropped, failure, refused);

@@ -92,6 +92,8 @@ public final class VpsieSimulator implements AutoCloseable {
 
     private final AtomicInteger tokenSequence = new AtomicInteger();
     private final Map<SimEndpoint, AtomicInteger> active = new EnumMap<>(SimEndpoint.class);
+    /** The most requests of each endpoint ever in progress at once, since the start or {@link #clearRequests}. */
+    private final Map<SimEndpoint, AtomicInteger> peakActive = new EnumMap<>(SimEndpoint.class);
     private HttpServer server;
     private ExecutorService executor;
 
@@ -113,6 +115,7 @@ public final class VpsieSimulator implements AutoCloseable {
         this.cloud = new SimCloud(clock);
         for (SimEndpoint e : SimEndpoint.values()) {
             active.put(e, new AtomicInteger());
+            peakActive.put(e, new AtomicInteger());
         }
     }
 
@@ -376,10 +379,19 @@ public final class VpsieSimulator implements AutoCloseable {
         return active.get(endpoint).get();
     }
 
+    /**
+     * The most requests of the endpoint that were in progress at once (received and not yet answered): whether a
+     * client sends its calls concurrently, without timing anything.
+     */
+    public int peakActiveRequests(SimEndpoint endpoint) {
+        return peakActive.get(endpoint).get();
+    }
+
     public void clearRequests() {
         synchronized (lock) {
             requests.clear();
         }
+        peakActive.values().forEach(p -> p.set(0));
     }
 
     // ---- HTTP ----
@@ -397,7 +409,7 @@ public final class VpsieSimulator implements AutoCloseable {
             }
             SimEndpoint.Route r = route.get();
             SimEndpoint endpoint = r.endpoint();
-            active.get(endpoint).incrementAndGet();
+            peakActive.get(endpoint).accumulateAndGet(active.get(endpoint).incrementAndGet(), Math::max);
             try {
                 serve(exchange, r, method, rawPath, body);
             } finally {

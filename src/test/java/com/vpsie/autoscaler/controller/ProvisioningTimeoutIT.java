@@ -224,6 +224,30 @@ class ProvisioningTimeoutIT {
         });
     }
 
+    @Test
+    void aRefusalInAWaveOfAddCallsStopsTheLaterWavesAndGivesTheirRequestsBack() throws Exception {
+        int needed = AddCallWaves.DEFAULT_AT_ONCE + 4;
+        createGroup(0, 20, needed, List.of("small", "large"));
+        // one call of the first wave is refused (which one depends on the threads); the others of that wave are
+        // already on their way, and the second wave must not be sent
+        cloud.failNextCreate(new ProviderException.OutOfCapacity("Insufficient resources"));
+
+        reconcile();
+
+        int made = AddCallWaves.DEFAULT_AT_ONCE - 1;
+        assertThat(cloud.serversOf("general")).as("the first wave but the refused call").hasSize(made);
+        assertThat(status().getDesiredNodes()).as("the refused request and the unsent wave given back")
+                .isEqualTo(made);
+        assertThat(status().getNodes()).as("no request left open").hasSize(made)
+                .allSatisfy(e -> assertThat(e.getRequestID()).isNull());
+        assertThat(provisioningFailures("OutOfCapacity")).isEqualTo(1);
+        assertThat(events).containsOnlyOnce("OfferingUnavailable general");
+
+        reconcile();
+        assertThat(cloud.serversOf("general")).as("nothing more asked for: the desired size was given back")
+                .hasSize(made);
+    }
+
     private void setDesired(int desired) {
         new StatusWriter(kube.client(), clock).update("test", "general", null, s -> {
             s.setDesiredNodes(desired);

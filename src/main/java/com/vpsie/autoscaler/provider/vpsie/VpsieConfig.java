@@ -193,7 +193,8 @@ public record VpsieConfig(
         private int circuitFailureThreshold = 5;
         private Duration circuitOpenDelay = Duration.ofSeconds(30);
         private int circuitSuccessThreshold = 1;
-        private int maxConcurrentCreates = 4;
+        // as many as the NodeGroup reconciler sends at once (AddCallWaves), so none of its calls waits for a slot
+        private int maxConcurrentCreates = 8;
         private Duration createQueueWait = Duration.ofSeconds(10);
         private Duration tokenRefreshBefore = Duration.ofMinutes(5);
         private Duration defaultTokenLifetime = Duration.ofHours(1);

@@ -96,8 +96,34 @@ public class StrictCrudDispatcher extends KubernetesCrudDispatcher {
         };
     }
 
+    /** What a {@link #record} handle has kept: the request lines that matched, oldest first. */
+    private record Recorder(Predicate<RecordedRequest> matches, List<String> lines) {
+    }
+
+    private final List<Recorder> recorders = new CopyOnWriteArrayList<>();
+
+    /**
+     * From now on keeps the request line ({@code PATCH /apis/...}) of every request that {@code matches}, e.g. the
+     * writes an idle controller sends, until {@link #stopRecording}; the list is live.
+     */
+    public List<String> record(Predicate<RecordedRequest> matches) {
+        Recorder r = new Recorder(matches, new CopyOnWriteArrayList<>());
+        recorders.add(r);
+        return r.lines();
+    }
+
+    /** Stops every {@link #record} list from growing. */
+    public void stopRecording() {
+        recorders.clear();
+    }
+
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+        for (Recorder r : recorders) {
+            if (r.matches().test(request)) {
+                r.lines().add(request.getRequestLine());
+            }
+        }
         for (Delay d : delays) {
             if (d.matches().test(request)) {
                 try {
